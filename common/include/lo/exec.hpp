@@ -1,0 +1,53 @@
+// Running external tools (kustomize, kubectl, docker, kind, tilt, helm, ...).
+// Always an argv vector, never a shell string. Each child gets an optional
+// timeout and its stderr is kept so an error can quote the tool's own words.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lo {
+
+struct ExecOptions {
+  // Variables to set (or override) in the child's environment; a value of
+  // std::nullopt removes the variable.
+  std::map<std::string, std::optional<std::string>> env;
+  std::optional<std::string> stdin_data;  // nullopt: child's stdin is /dev/null
+  std::chrono::milliseconds timeout{0};   // 0: no timeout
+  std::filesystem::path cwd;              // empty: inherit
+  bool inherit_stdout = false;            // true: child writes to our stdout
+  bool inherit_stderr = false;            // true: child writes to our stderr
+};
+
+struct ExecResult {
+  int exit_code = -1;   // exit status when the child exited normally
+  int term_signal = 0;  // signal that ended the child, 0 if none
+  bool timed_out = false;
+  std::string out;
+  std::string err;
+  bool ok() const { return exit_code == 0 && term_signal == 0 && !timed_out; }
+};
+
+// Runs argv[0] (looked up on PATH when it has no '/') and waits for it.
+// Throws lo::Error when the program cannot be started at all.
+ExecResult run(const std::vector<std::string>& argv, const ExecOptions& options = {});
+
+// PATH lookup like execvp; nullopt when not found or not executable.
+std::optional<std::filesystem::path> find_program(const std::string& name);
+
+// Directory of the running executable, symlinks resolved.
+std::filesystem::path self_exe_dir();
+
+// Sends `sig` to every child started by run() that is still running. Safe to
+// call from a signal handler.
+void signal_children(int sig);
+
+// "kubectl kustomize dir" style rendering of an argv for logs and --dry-run:
+// words that need it are single-quoted so the line can be pasted to a shell.
+std::string argv_to_display(const std::vector<std::string>& argv);
+
+}  // namespace lo

@@ -1,0 +1,24 @@
+// Files lo writes: always atomically (temp file in the same folder, fsync,
+// rename), so a crash or Ctrl-C never leaves half a file behind.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace lo {
+
+// Reads a whole file; throws lo::Error naming the file when it cannot.
+// `max_bytes` guards against reading something absurd (0 = no limit).
+std::string read_file(const std::filesystem::path& path, size_t max_bytes = 0);
+
+// Writes `content` to `path` atomically with the given permission bits,
+// creating parent folders. The temp file is removed if anything fails.
+void write_file_atomic(const std::filesystem::path& path, std::string_view content,
+                       std::filesystem::perms mode = std::filesystem::perms(0644));
+
+// `path` relative to `base` when it lies below it, else unchanged. Used to show
+// paths the way a user standing in the project would type them.
+std::string display_path(const std::filesystem::path& path, const std::filesystem::path& base);
+
+}  // namespace lo

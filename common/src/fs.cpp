@@ -1,0 +1,103 @@
+#include "lo/fs.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <random>
+
+#include "lo/error.hpp"
+
+namespace lo {
+namespace fs = std::filesystem;
+
+std::string read_file(const fs::path& path, size_t max_bytes) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error(Location{path.string()}, std::string("cannot read: ") + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    throw Error(Location{path.string()}, "is a directory, expected a file");
+  }
+  if (max_bytes && st.st_size > static_cast<off_t>(max_bytes)) {
+    ::close(fd);
+    throw Error(Location{path.string()},
+                "file is too large (" + std::to_string(st.st_size) + " bytes; the limit is " +
+                    std::to_string(max_bytes) + ")");
+  }
+  std::string out;
+  if (st.st_size > 0) out.reserve(static_cast<size_t>(st.st_size));
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      ::close(fd);
+      throw Error(Location{path.string()}, std::string("cannot read: ") + std::strerror(e));
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+    if (max_bytes && out.size() > max_bytes) {
+      ::close(fd);
+      throw Error(Location{path.string()}, "file is too large (the limit is " + std::to_string(max_bytes) + " bytes)");
+    }
+  }
+  ::close(fd);
+  return out;
+}
+
+void write_file_atomic(const fs::path& path, std::string_view content, fs::perms mode) {
+  std::error_code ec;
+  fs::path dir = path.parent_path();
+  if (!dir.empty()) {
+    fs::create_directories(dir, ec);
+    if (ec) throw Error(Location{dir.string()}, "cannot create folder: " + ec.message());
+  }
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  char suffix[24];
+  std::snprintf(suffix, sizeof suffix, ".%016llx", static_cast<unsigned long long>(rng()));
+  fs::path tmp = dir / ("." + path.filename().string() + suffix + ".tmp");
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, static_cast<mode_t>(mode));
+  if (fd < 0) throw Error(Location{path.string()}, std::string("cannot write: ") + std::strerror(errno));
+  auto fail = [&](const char* what) {
+    int e = errno;
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw Error(Location{path.string()}, std::string(what) + std::strerror(e));
+  };
+  size_t done = 0;
+  while (done < content.size()) {
+    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("cannot write: ");
+    }
+    done += static_cast<size_t>(n);
+  }
+  // The umask may have narrowed the mode; lo decides the bits (0600 for secrets).
+  if (::fchmod(fd, static_cast<mode_t>(mode)) != 0) fail("cannot set permissions: ");
+  if (::fsync(fd) != 0) fail("cannot flush: ");
+  if (::close(fd) != 0) {
+    int e = errno;
+    ::unlink(tmp.c_str());
+    throw Error(Location{path.string()}, std::string("cannot write: ") + std::strerror(e));
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    int e = errno;
+    ::unlink(tmp.c_str());
+    throw Error(Location{path.string()}, std::string("cannot replace: ") + std::strerror(e));
+  }
+}
+
+std::string display_path(const fs::path& path, const fs::path& base) {
+  if (base.empty()) return path.string();
+  auto rel = path.lexically_relative(base);
+  if (rel.empty() || *rel.begin() == "..") return path.string();
+  return rel.string();
+}
+
+}  // namespace lo

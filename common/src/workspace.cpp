@@ -1,0 +1,185 @@
+#include "lo/workspace.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "lo/error.hpp"
+#include "lo/fs.hpp"
+
+namespace lo {
+namespace fs = std::filesystem;
+
+std::string Workspace::show(const fs::path& p) const { return display_path(p, root); }
+
+Workspace find_workspace(const std::optional<std::string>& root_flag) {
+  Workspace ws;
+  std::error_code ec;
+  const char* env_clusters = std::getenv("PATH_CLUSTERS");
+  bool have_env_clusters = env_clusters && *env_clusters;
+  if (root_flag) {
+    ws.root = fs::absolute(*root_flag, ec).lexically_normal();
+    if (!fs::is_directory(ws.root, ec))
+      throw UsageError("--root " + *root_flag + ": no such folder");
+  } else {
+    fs::path dir = fs::current_path(ec);
+    fs::path found;
+    for (fs::path d = dir; !d.empty(); d = d.parent_path()) {
+      if (fs::is_directory(d / "clusters", ec)) {
+        found = d;
+        break;
+      }
+      if (d == d.root_path()) break;
+    }
+    if (found.empty()) {
+      if (!have_env_clusters)
+        throw Error("no lo project here: no folder from " + dir.string() +
+                        " upwards has a clusters/ folder",
+                    "run lo inside a project, pass --root DIR, or set PATH_CLUSTERS");
+      found = dir;
+    }
+    ws.root = found;
+  }
+  if (have_env_clusters) {
+    ws.clusters = fs::absolute(env_clusters, ec).lexically_normal();
+  } else {
+    ws.clusters = ws.root / "clusters";
+  }
+  if (!fs::is_directory(ws.clusters, ec))
+    throw Error(Location{ws.clusters.string()}, "the clusters folder does not exist",
+                have_env_clusters ? "PATH_CLUSTERS points at it; fix or unset PATH_CLUSTERS"
+                                  : "create it, or pass --root to the project root");
+  return ws;
+}
+
+namespace {
+
+// Letters, digits, '.', '_' and '-', starting with a letter or digit, no "..".
+// This keeps every name inside its parent folder and off the option syntax.
+bool safe_name(const std::string& name) {
+  if (name.empty() || name.size() > 253) return false;
+  if (!std::isalnum(static_cast<unsigned char>(name[0]))) return false;
+  for (char c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-')) return false;
+  return name.find("..") == std::string::npos;
+}
+
+}  // namespace
+
+void validate_domain_name(const std::string& name) {
+  if (!safe_name(name))
+    throw UsageError("invalid domain name '" + name + "'",
+                     "a domain is a folder name under clusters/: letters, digits, '.', '-' and '_', "
+                     "starting with a letter or digit, with no '/' or '..'");
+}
+
+void validate_target_name(const std::string& name) {
+  if (!safe_name(name))
+    throw UsageError("invalid target name '" + name + "'",
+                     "a target is a folder name under targets/: letters, digits, '.', '-' and '_', "
+                     "starting with a letter or digit, with no '/' or '..'");
+}
+
+static std::optional<DomainRef> domain_at(const fs::path& dir) {
+  std::error_code ec;
+  DomainRef ref;
+  ref.name = dir.filename().string();
+  ref.dir = dir;
+  if (fs::is_regular_file(dir / kClusterSpecFile, ec)) {
+    ref.spec_file = dir / kClusterSpecFile;
+    ref.kind = DomainKind::Cluster;
+    return ref;
+  }
+  if (fs::is_regular_file(dir / kDeploySpecFile, ec)) {
+    ref.spec_file = dir / kDeploySpecFile;
+    ref.kind = DomainKind::Deploy;
+    return ref;
+  }
+  return std::nullopt;
+}
+
+std::vector<DomainRef> list_domains(const Workspace& ws) {
+  std::vector<DomainRef> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(ws.clusters, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.empty() || name[0] == '.' || !entry.is_directory(ec)) continue;
+    if (auto ref = domain_at(entry.path())) out.push_back(std::move(*ref));
+  }
+  std::sort(out.begin(), out.end(), [](const DomainRef& a, const DomainRef& b) { return a.name < b.name; });
+  return out;
+}
+
+std::optional<DomainRef> find_domain(const Workspace& ws, const std::string& name) {
+  validate_domain_name(name);
+  std::error_code ec;
+  if (!fs::is_directory(ws.domain_dir(name), ec)) return std::nullopt;
+  return domain_at(ws.domain_dir(name));
+}
+
+DomainRef require_domain(const Workspace& ws, const std::string& name) {
+  if (auto ref = find_domain(ws, name)) return *ref;
+  std::string known;
+  for (const auto& d : list_domains(ws)) known += (known.empty() ? "" : ", ") + d.name;
+  std::error_code ec;
+  bool folder = fs::is_directory(ws.domain_dir(name), ec);
+  std::string what = folder ? "domain '" + name + "' has no " + kClusterSpecFile + " or " + kDeploySpecFile
+                            : "domain '" + name + "' not found in " + ws.show(ws.clusters);
+  throw Error(what, known.empty() ? "this project has no domains yet; create clusters/<domain>/cluster.lok8s.yaml"
+                                  : "known domains: " + known);
+}
+
+std::optional<std::string> read_active_domain(const Workspace& ws) {
+  std::error_code ec;
+  fs::path file = ws.clusters / ".active";
+  if (!fs::exists(file, ec)) return std::nullopt;
+  std::string text = read_file(file, 4096);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
+  if (text.empty()) return std::nullopt;
+  if (text.find('\n') != std::string::npos)
+    throw Error(Location{ws.show(file)}, "holds more than one line", "run 'kubectl lo use DOMAIN' to reset it");
+  try {
+    validate_domain_name(text);
+  } catch (const Error&) {
+    throw Error(Location{ws.show(file)}, "holds an invalid domain name '" + text + "'",
+                "run 'kubectl lo use DOMAIN' to reset it");
+  }
+  return text;
+}
+
+void write_active_domain(const Workspace& ws, const std::string& name) {
+  validate_domain_name(name);
+  write_file_atomic(ws.clusters / ".active", name + "\n");
+}
+
+std::string resolve_domain_name(const Workspace& ws, const std::optional<std::string>& explicit_domain) {
+  if (explicit_domain && !explicit_domain->empty()) {
+    validate_domain_name(*explicit_domain);
+    return *explicit_domain;
+  }
+  if (auto active = read_active_domain(ws)) return *active;
+  if (const char* env = std::getenv("DOMAIN_NAME"); env && *env) {
+    std::string d = env;
+    try {
+      validate_domain_name(d);
+    } catch (const Error&) {
+      throw UsageError("DOMAIN_NAME holds an invalid domain name '" + d + "'");
+    }
+    return d;
+  }
+  return kDefaultDomain;
+}
+
+std::vector<std::string> list_targets(const Workspace& ws, const std::string& domain) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  fs::path dir = ws.domain_dir(domain) / "targets";
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.empty() || name[0] == '.' || !entry.is_directory(ec)) continue;
+    out.push_back(name);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace lo
