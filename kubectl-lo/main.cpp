@@ -1,4 +1,64 @@
+// kubectl-lo: the front door. `kubectl lo <command>` and `kubectl-lo
+// <command>` behave the same. Commands of other binaries are dispatched to
+// them (found next to this executable, else on PATH).
+#include <cstring>
 #include <iostream>
+
+#include "commands.hpp"
 #include "lo/cli.hpp"
-#include "lo/version.hpp"
-int main() { return lo::guarded_main("kubectl-lo", [] { std::cout << "kubectl-lo " << lo::kVersion << "\n"; return 0; }); }
+#include "lo/error.hpp"
+
+namespace {
+
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*run)(const lo::cmd::Argv&);
+  const char* binary;  // set for dispatched commands
+};
+
+const Command kCommands[] = {
+    {"use", "Set or show the active domain, list the domains", lo::cmd::use, nullptr},
+    {"spec", "Print a domain's effective spec (defaults filled in)", lo::cmd::spec, nullptr},
+    {"lint", "Check specs, targets and the project layout", lo::cmd::lint, nullptr},
+    {"build", "Build kustomize targets into artifacts", nullptr, "kubectl-lo-build"},
+    {"deploy", "Apply artifacts to the cluster in phases and wait until healthy", nullptr, "kubectl-lo-deploy"},
+    {"kind", "Kind cluster config, containerd certs.d, kind lifecycle", nullptr, "lo-kind"},
+    {"registry", "Registry plan and lifecycle (build, cache, mirrors)", nullptr, "lo-registry"},
+    {"version", "Print the version", lo::cmd::version, nullptr},
+};
+
+void usage(std::ostream& out) {
+  out << "lo takes a Kubernetes project from a laptop to production with one model.\n\n"
+         "Usage:\n  kubectl lo COMMAND [DOMAIN] [flags]\n\nCommands:\n";
+  for (const auto& c : kCommands) {
+    std::string name = c.name;
+    out << "  " << name << std::string(10 - name.size(), ' ') << c.summary << "\n";
+  }
+  out << "\nFlags every command takes:\n" << lo::format_flags(lo::common_flags())
+      << "\nThe domain is the DOMAIN argument or --domain, else clusters/.active, else $DOMAIN_NAME,\n"
+         "else lok8s.dev. Run 'kubectl lo COMMAND --help' for a command's flags.\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return lo::guarded_main("kubectl lo", [&]() -> int {
+    lo::cmd::Argv args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+      usage(std::cout);
+      return args.empty() ? lo::kExitUsage : lo::kExitOk;
+    }
+    if (args[0] == "--version") return lo::cmd::version({});
+    std::string word = args[0];
+    lo::cmd::Argv rest(args.begin() + 1, args.end());
+    for (const auto& c : kCommands) {
+      if (word != c.name) continue;
+      if (c.binary) return lo::cmd::dispatch(c.binary, rest);
+      return c.run(rest);
+    }
+    std::string names;
+    for (const auto& c : kCommands) names += (names.empty() ? "" : ", ") + std::string(c.name);
+    throw lo::UsageError("unknown command \"" + word + "\"", "commands: " + names + "; see 'kubectl lo --help'");
+  });
+}

@@ -102,6 +102,10 @@ std::vector<Flag> common_flags() {
   };
 }
 
+std::vector<Flag> domain_flags() {
+  return {{"domain", 0, true, "DOMAIN", "the domain (folder under clusters/) to act on"}};
+}
+
 std::vector<Flag> cluster_flags() {
   return {
       {"kubeconfig", 0, true, "FILE", "kubeconfig file (default: the domain's own, else $KUBECONFIG)"},

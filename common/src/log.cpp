@@ -17,8 +17,8 @@ void write_err(const std::string& s) {
   std::fflush(stderr);
 }
 
-std::string paint(const char* code, const std::string& s) {
-  if (!color()) return s;
+std::string paint(const char* code, const std::string& s, bool to_stdout) {
+  if (!color(to_stdout)) return s;
   return std::string("\033[") + code + "m" + s + "\033[0m";
 }
 }  // namespace
@@ -27,22 +27,23 @@ void set_verbosity(int level) { g_verbosity = level; }
 int verbosity() { return g_verbosity; }
 bool stderr_is_tty() { return ::isatty(2) == 1; }
 bool stdout_is_tty() { return ::isatty(1) == 1; }
-bool color() {
-  static const bool on = [] {
+bool color(bool to_stdout) {
+  static const bool allowed = [] {
     const char* nc = std::getenv("NO_COLOR");
     if (nc && *nc) return false;
     const char* term = std::getenv("TERM");
-    if (term && std::string(term) == "dumb") return false;
-    return stderr_is_tty();
+    return !(term && std::string(term) == "dumb");
   }();
-  return on;
+  static const bool err_tty = stderr_is_tty();
+  static const bool out_tty = stdout_is_tty();
+  return allowed && (to_stdout ? out_tty : err_tty);
 }
 
-std::string green(const std::string& s) { return paint("32", s); }
-std::string red(const std::string& s) { return paint("31", s); }
-std::string yellow(const std::string& s) { return paint("33", s); }
-std::string bold(const std::string& s) { return paint("1", s); }
-std::string dim(const std::string& s) { return paint("2", s); }
+std::string green(const std::string& s, bool to_stdout) { return paint("32", s, to_stdout); }
+std::string red(const std::string& s, bool to_stdout) { return paint("31", s, to_stdout); }
+std::string yellow(const std::string& s, bool to_stdout) { return paint("33", s, to_stdout); }
+std::string bold(const std::string& s, bool to_stdout) { return paint("1", s, to_stdout); }
+std::string dim(const std::string& s, bool to_stdout) { return paint("2", s, to_stdout); }
 
 void problem(const std::string& prefix, const Problem& p) {
   std::string tag = p.severity == Severity::Error ? red("error:") : yellow("warning:");

@@ -169,6 +169,35 @@ std::string resolve_domain_name(const Workspace& ws, const std::optional<std::st
   return kDefaultDomain;
 }
 
+DomainChoice choose_domain(const Workspace& ws, const std::optional<std::string>& flag,
+                           const std::vector<std::string>& positionals, bool targets_follow) {
+  DomainChoice c;
+  c.rest = positionals;
+  std::optional<std::string> named;
+  if (!positionals.empty()) {
+    const std::string& first = positionals.front();
+    bool is_domain = !targets_follow;
+    if (targets_follow) {
+      try {
+        validate_domain_name(first);
+        is_domain = find_domain(ws, first).has_value();
+      } catch (const Error&) {
+        is_domain = false;
+      }
+    }
+    if (is_domain) {
+      named = first;
+      c.rest.erase(c.rest.begin());
+    }
+  }
+  if (!targets_follow && c.rest.size() > 0)
+    throw UsageError("too many arguments: " + c.rest.front(), "this command takes at most one DOMAIN");
+  if (flag && named && *flag != *named)
+    throw UsageError("two domains given: --domain " + *flag + " and " + *named, "name the domain once");
+  c.domain = resolve_domain_name(ws, named ? named : flag);
+  return c;
+}
+
 std::vector<std::string> list_targets(const Workspace& ws, const std::string& domain) {
   std::vector<std::string> out;
   std::error_code ec;

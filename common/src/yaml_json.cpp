@@ -180,9 +180,14 @@ bool yaml_needs_quotes(const std::string& s) {
     if (s == b) return true;
   if (as_int(s) || as_float(s)) return true;
   if (s.front() == ' ' || s.back() == ' ') return true;
-  // numbers that failed conversion (too big, .inf) must also stay strings
-  static const std::regex numeric(R"(^[-+]?(\.?[0-9]|\.(inf|Inf|INF|nan|NaN|NAN)$).*)");
-  if (std::regex_search(s, numeric)) return true;
+  // Forms other YAML readers (1.1) take as numbers, and numbers too large
+  // to convert: 1_000, 0b101, 12:30, 1e999, .inf, .nan.
+  static const std::regex numeric(
+      R"(^[-+]?([0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?|\.[0-9_]+([eE][-+]?[0-9]+)?|0b[01_]+|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?|\.(inf|Inf|INF|nan|NaN|NAN))$)");
+  if (std::regex_match(s, numeric)) return true;
+  // Leading characters that start other YAML syntax.
+  if (std::string("!&*-?:,[]{}#|>@`\"'%").find(s.front()) != std::string::npos) return true;
+  if (s.find(": ") != std::string::npos || s.find(" #") != std::string::npos || s.back() == ':') return true;
   return false;
 }
 

@@ -37,6 +37,8 @@ class Args {
 
 // Flags every lo command accepts (kubectl plugin conventions).
 std::vector<Flag> common_flags();
+// --domain, for commands that act on one domain.
+std::vector<Flag> domain_flags();
 // The flags that talk to a cluster: --kubeconfig, --context, -n/--namespace.
 std::vector<Flag> cluster_flags();
 std::vector<Flag> operator+(std::vector<Flag> a, const std::vector<Flag>& b);

@@ -88,6 +88,9 @@ struct RegistriesSpec {
   std::optional<std::string> prefix;
   // KubeOne uses a different shape: spec.registries.<host>.auth.secretRef.
   std::optional<Json> kubeoneRegistries;
+  // Older shape of the driver-contract docs, normalized by defaulting:
+  // baseIP, buildIP, cacheIP must agree with what lo derives.
+  std::optional<std::string> legacyBaseIP, legacyBuildIP, legacyCacheIP;
 };
 
 struct ExtraMount {

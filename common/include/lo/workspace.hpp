@@ -66,6 +66,18 @@ void write_active_domain(const Workspace& ws, const std::string& name);
 // precedence above. `explicit_domain` is --domain or a positional.
 std::string resolve_domain_name(const Workspace& ws, const std::optional<std::string>& explicit_domain);
 
+// Commands take their domain from --domain or their first positional. When
+// more positionals may follow (targets of build/deploy), the first one is
+// the domain only if clusters/<it> is a domain folder; otherwise every
+// positional stays a target. Both a --domain and a different domain
+// positional is a usage error.
+struct DomainChoice {
+  std::string domain;
+  std::vector<std::string> rest;  // the positionals that are not the domain
+};
+DomainChoice choose_domain(const Workspace& ws, const std::optional<std::string>& flag,
+                           const std::vector<std::string>& positionals, bool targets_follow);
+
 // Target folders of a domain: non-dot folders under <domain>/targets, sorted.
 std::vector<std::string> list_targets(const Workspace& ws, const std::string& domain);
 

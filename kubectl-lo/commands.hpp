@@ -1,0 +1,21 @@
+// The commands of kubectl-lo. main.cpp parses nothing but the command word;
+// each command parses its own flags (cli.hpp) and returns an exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace lo::cmd {
+
+using Argv = std::vector<std::string>;
+
+int use(const Argv& args);
+int spec(const Argv& args);
+int lint(const Argv& args);
+int version(const Argv& args);
+
+// Runs the sibling binary (kubectl-lo-build, lo-kind, ...) in place of this
+// process, with `args` passed on unchanged. Returns only on failure.
+int dispatch(const std::string& binary, const Argv& args);
+
+}  // namespace lo::cmd
