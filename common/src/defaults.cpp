@@ -243,7 +243,7 @@ class Defaulter {
       for (const auto& reg : e_.registries) {
         if (reg.shared || !e_.pool->contains(reg.ip)) continue;
         diags_.error(at("spec.loadBalancer.pool"), "pool " + e_.pool->str() + " contains " + reg.ip.str() + ", the address of registry '" + reg.name + "'",
-                     "keep the pool clear of .101 and up to .102 plus the number of non-shared mirrors");
+                     "move the pool off the registry addresses (.101 build, .102 cache, .103 and up for non-shared mirrors)");
       }
     }
   }

@@ -1,0 +1,64 @@
+// lo-registry plan [DOMAIN] [-o json|yaml]: the registries a Lo domain runs
+// (build, cache, mirrors) with their addresses, hostnames, containers and
+// ports, straight from the effective spec. Nothing is started.
+#include "plan.hpp"
+
+#include <iostream>
+
+#include "lo/cli.hpp"
+#include "lo/defaults.hpp"
+#include "lo/log.hpp"
+#include "lo/yaml_json.hpp"
+
+namespace lo::registry {
+
+int plan(const std::vector<std::string>& args) {
+  auto flags = common_flags() + domain_flags() +
+               std::vector<Flag>{{"output", 'o', true, "FORMAT", "table (default), json or yaml"}};
+  Args a(flags, args);
+  if (a.has("help")) {
+    std::cout << "Print the registry plan of a Lo domain: one entry per registry container.\n\n"
+                 "Usage:\n  lo-registry plan [DOMAIN] [-o table|json|yaml]\n  kubectl lo registry plan [DOMAIN]\n\nFlags:\n"
+              << format_flags(flags);
+    return kExitOk;
+  }
+  std::string format = output_format(a, {"table", "json", "yaml"}, "table");
+  Workspace ws = find_workspace(a.get("root"));
+  DomainChoice choice = choose_domain(ws, a.get("domain"), a.positionals(), false);
+  LoadedDomain d = load_domain(ws, choice.domain);
+  if (d.spec.kind != SpecKind::Lo)
+    throw Error("domain '" + choice.domain + "' is of kind " + d.spec.kindText + "; only Lo clusters run lo's registries");
+  EffectiveSpec eff = effective_spec(d.spec);
+  for (const auto& w : eff.spec.warnings) log::problem("lo-registry", w);
+  Json list = Json::array();
+  for (const auto& r : eff.registries)
+    list.push_back(Json{{"name", r.name},
+                        {"role", to_string(r.role)},
+                        {"ip", r.ip.str()},
+                        {"hostname", r.hostname},
+                        {"upstream", r.upstream},
+                        {"container", r.container},
+                        {"network", r.network},
+                        {"port", r.port}});
+  if (format == "json") {
+    std::cout << list.dump(2) << "\n";
+  } else if (format == "yaml") {
+    std::cout << json_to_yaml(list);
+  } else {
+    std::vector<std::vector<std::string>> rows = {{"NAME", "ROLE", "IP", "PORT", "HOSTNAME", "CONTAINER", "NETWORK", "UPSTREAM"}};
+    for (const auto& r : eff.registries)
+      rows.push_back({r.name, to_string(r.role), r.ip.str(), std::to_string(r.port), r.hostname, r.container, r.network,
+                      r.upstream.empty() ? "-" : r.upstream});
+    std::vector<size_t> width(rows[0].size(), 0);
+    for (const auto& row : rows)
+      for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+    for (const auto& row : rows) {
+      std::string line;
+      for (size_t i = 0; i < row.size(); ++i) line += row[i] + (i + 1 < row.size() ? std::string(width[i] - row[i].size() + 3, ' ') : "");
+      std::cout << line << "\n";
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace lo::registry
