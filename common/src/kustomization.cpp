@@ -24,6 +24,15 @@ bool is_remote_reference(const std::string& v) {
 
 namespace {
 
+// yaml-cpp: a missing key of a const node is an "invalid" node whose type
+// queries throw; this lookup returns a plain undefined node instead.
+YAML::Node get(const YAML::Node& n, const char* key) {
+  if (!n.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+  for (const auto& kv : n)
+    if (kv.first.IsScalar() && kv.first.Scalar() == key) return kv.second;
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
 class Reader {
  public:
   Reader(Kustomization& k, const fs::path& dir) : k_(k), dir_(dir) {}
@@ -39,7 +48,7 @@ class Reader {
   }
 
   void list(const YAML::Node& root, const char* key, bool kustomization_dir = false) {
-    auto n = root[key];
+    auto n = get(root, key);
     if (!n.IsSequence()) return;
     size_t i = 0;
     for (const auto& item : n) path(std::string(key) + "[" + std::to_string(i++) + "]", item, kustomization_dir);
@@ -47,24 +56,24 @@ class Reader {
 
   // Entries that are objects with a `path` field (patches, replacements, ...).
   void object_paths(const YAML::Node& root, const char* key) {
-    auto n = root[key];
+    auto n = get(root, key);
     if (!n.IsSequence()) return;
     size_t i = 0;
     for (const auto& item : n) {
       std::string field = std::string(key) + "[" + std::to_string(i++) + "]";
-      if (item.IsMap() && item["path"]) path(field + ".path", item["path"]);
+      if (auto p = get(item, "path"); p.IsDefined()) path(field + ".path", p);
     }
   }
 
   void generators(const YAML::Node& root, const char* key) {
-    auto n = root[key];
+    auto n = get(root, key);
     if (!n.IsSequence()) return;
     size_t i = 0;
     for (const auto& gen : n) {
       std::string field = std::string(key) + "[" + std::to_string(i++) + "]";
       if (!gen.IsMap()) continue;
       for (const char* list_key : {"files", "envs"}) {
-        auto files = gen[list_key];
+        auto files = get(gen, list_key);
         if (!files.IsSequence()) continue;
         size_t j = 0;
         for (const auto& f : files) {
@@ -77,12 +86,12 @@ class Reader {
             k_.local.push_back(KustomizationRef{sub, f.Scalar(), (dir_ / v).lexically_normal(), false, f.Mark().line + 1});
         }
       }
-      if (gen["env"]) path(field + ".env", gen["env"]);
+      if (auto e = get(gen, "env"); e.IsDefined()) path(field + ".env", e);
     }
   }
 
   void plugins(const YAML::Node& root, const char* key) {
-    auto n = root[key];
+    auto n = get(root, key);
     if (!n.IsSequence()) return;
     size_t i = 0;
     for (const auto& item : n) {
@@ -130,7 +139,7 @@ Kustomization read_kustomization(const fs::path& dir, const std::string& shown_d
   r.object_paths(root, "patchesJson6902");
   r.object_paths(root, "replacements");
   // patchesStrategicMerge entries are file paths or inline patches
-  if (auto psm = root["patchesStrategicMerge"]; psm.IsSequence()) {
+  if (auto psm = get(root, "patchesStrategicMerge"); psm.IsSequence()) {
     size_t i = 0;
     for (const auto& item : psm) {
       std::string field = "patchesStrategicMerge[" + std::to_string(i++) + "]";
@@ -143,19 +152,19 @@ Kustomization read_kustomization(const fs::path& dir, const std::string& shown_d
   r.plugins(root, "generators");
   r.plugins(root, "transformers");
   r.plugins(root, "validators");
-  if (auto oa = root["openapi"]; oa.IsMap() && oa["path"]) r.path("openapi.path", oa["path"]);
-  if (auto hc = root["helmCharts"]; hc.IsSequence()) {
+  if (auto oa = get(root, "openapi"); get(oa, "path").IsDefined()) r.path("openapi.path", get(oa, "path"));
+  if (auto hc = get(root, "helmCharts"); hc.IsSequence()) {
     for (const auto& chart : hc) {
       if (!chart.IsMap()) continue;
-      std::string repo = chart["repo"] && chart["repo"].IsScalar() ? chart["repo"].Scalar() : "";
-      std::string name = chart["name"] && chart["name"].IsScalar() ? chart["name"].Scalar() : "";
+      std::string repo = get(chart, "repo").IsScalar() ? get(chart, "repo").Scalar() : "";
+      std::string name = get(chart, "name").IsScalar() ? get(chart, "name").Scalar() : "";
       k.remote.push_back("helm:" + repo + "/" + name);
-      if (chart["valuesFile"]) r.path("helmCharts.valuesFile", chart["valuesFile"]);
-      if (auto extra = chart["additionalValuesFiles"]; extra.IsSequence())
+      if (get(chart, "valuesFile").IsDefined()) r.path("helmCharts.valuesFile", get(chart, "valuesFile"));
+      if (auto extra = get(chart, "additionalValuesFiles"); extra.IsSequence())
         for (const auto& f : extra) r.path("helmCharts.additionalValuesFiles", f);
     }
   }
-  if (auto hg = root["helmGlobals"]; hg.IsMap() && hg["chartHome"]) r.path("helmGlobals.chartHome", hg["chartHome"]);
+  if (auto hg = get(root, "helmGlobals"); get(hg, "chartHome").IsDefined()) r.path("helmGlobals.chartHome", get(hg, "chartHome"));
   return k;
 }
 
