@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <cstdlib>
-#include <regex>
 
 #include "lo/error.hpp"
 
@@ -49,16 +48,66 @@ std::optional<Json> as_int(const std::string& s) {
   return Json(v);
 }
 
-// YAML 1.2 core schema float: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? plus .inf/.nan
+// Scans [0-9_]* (digits, with underscores when `underscores`), returns the
+// position after them.
+size_t digits_from(const std::string& s, size_t i, bool underscores) {
+  while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || (underscores && s[i] == '_'))) ++i;
+  return i;
+}
+
+// [eE][-+]?[0-9]+ at i; returns the end, or npos when malformed.
+size_t exponent_from(const std::string& s, size_t i) {
+  if (i >= s.size() || (s[i] != 'e' && s[i] != 'E')) return i;
+  ++i;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+  size_t end = digits_from(s, i, false);
+  return end == i ? std::string::npos : end;
+}
+
+// A decimal number: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?,
+// with underscores allowed when `yaml11`.
+bool decimal_number(const std::string& s, bool yaml11) {
+  size_t i = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
+  size_t int_end = digits_from(s, i, yaml11);
+  bool int_digits = int_end > i;
+  i = int_end;
+  if (i < s.size() && s[i] == '.') {
+    size_t frac_end = digits_from(s, i + 1, yaml11);
+    if (!int_digits && frac_end == i + 1) return false;
+    i = frac_end;
+  } else if (!int_digits) {
+    return false;
+  }
+  i = exponent_from(s, i);
+  return i == s.size();
+}
+
+// YAML 1.2 core schema float (finite only: JSON cannot hold .inf/.nan).
 std::optional<Json> as_float(const std::string& s) {
-  static const std::regex re(R"(^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$)");
-  if (s == ".inf" || s == ".Inf" || s == ".INF" || s == "+.inf" || s == "-.inf" || s == ".nan" || s == ".NaN" || s == ".NAN")
-    return std::nullopt;  // JSON cannot hold them; keep the text
-  if (s.empty() || !(std::isdigit(static_cast<unsigned char>(s.back())) || s.back() == '.')) return std::nullopt;
-  if (!std::regex_match(s, re)) return std::nullopt;
+  if (!decimal_number(s, false)) return std::nullopt;
   double d = std::strtod(s.c_str(), nullptr);
   if (!std::isfinite(d)) return std::nullopt;
   return Json(d);
+}
+
+// Forms YAML 1.1 readers take as numbers: 1_000, 0b101, 12:30:00, .inf, .nan.
+bool yaml11_number(const std::string& s) {
+  if (decimal_number(s, true)) return true;
+  std::string t = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? s.substr(1) : s;
+  for (const char* w : {".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN"})
+    if (t == w) return true;
+  if (t.size() > 2 && t[0] == '0' && t[1] == 'b')
+    return t.find_first_not_of("01_", 2) == std::string::npos;
+  // sexagesimal: [0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?
+  size_t i = digits_from(t, 0, true);
+  if (i == 0 || i >= t.size() || t[i] != ':') return false;
+  while (i < t.size() && t[i] == ':') {
+    size_t j = digits_from(t, i + 1, false);
+    if (j == i + 1 || j - i - 1 > 2) return false;
+    i = j;
+  }
+  if (i < t.size() && t[i] == '.') i = digits_from(t, i + 1, true);
+  return i == t.size();
 }
 
 struct Converter {
@@ -180,11 +229,7 @@ bool yaml_needs_quotes(const std::string& s) {
     if (s == b) return true;
   if (as_int(s) || as_float(s)) return true;
   if (s.front() == ' ' || s.back() == ' ') return true;
-  // Forms other YAML readers (1.1) take as numbers, and numbers too large
-  // to convert: 1_000, 0b101, 12:30, 1e999, .inf, .nan.
-  static const std::regex numeric(
-      R"(^[-+]?([0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?|\.[0-9_]+([eE][-+]?[0-9]+)?|0b[01_]+|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?|\.(inf|Inf|INF|nan|NaN|NAN))$)");
-  if (std::regex_match(s, numeric)) return true;
+  if (yaml11_number(s)) return true;
   // Leading characters that start other YAML syntax.
   if (std::string("!&*-?:,[]{}#|>@`\"'%").find(s.front()) != std::string::npos) return true;
   if (s.find(": ") != std::string::npos || s.find(" #") != std::string::npos || s.back() == ':') return true;
