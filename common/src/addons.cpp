@@ -21,6 +21,7 @@ std::vector<fs::path> addon_search_path(const Workspace& ws) {
   }
   out.push_back(ws.root / ".lok8s" / "addons");
   fs::path exe = self_exe_dir();
+  out.push_back(exe / "addons");  // a krew install: addons/ beside the binaries
   out.push_back((exe / ".." / "share" / "lo" / "addons").lexically_normal());
   // A binary in <build>/bin of a source checkout: the checkout's addons/.
   out.push_back((exe / ".." / ".." / "addons").lexically_normal());

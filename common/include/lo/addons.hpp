@@ -4,7 +4,8 @@
 //                  never the machine's filesystem root)
 //   name        -> the first of: $LOK8S_ADDONS (':'-separated folders),
 //                  <root>/.lok8s/addons, the addons/ shipped with lo
-//                  (<prefix>/share/lo/addons next to the installed binary,
+//                  (addons/ beside the binary in a krew install,
+//                  <prefix>/share/lo/addons for a system install,
 //                  or the source tree's addons/ for a build-tree binary)
 #pragma once
 
