@@ -13,6 +13,12 @@ int use(const Argv& args);
 int spec(const Argv& args);
 int lint(const Argv& args);
 int version(const Argv& args);
+int provision(const Argv& args);
+int destroy(const Argv& args);
+int status(const Argv& args);
+int kubeconfig(const Argv& args);
+int up(const Argv& args);
+int down(const Argv& args);
 
 // Runs the sibling binary (kubectl-lo-build, lo-kind, ...) in place of this
 // process, with `args` passed on unchanged. Returns only on failure.

@@ -21,6 +21,12 @@ const Command kCommands[] = {
     {"use", "Set or show the active domain, list the domains", lo::cmd::use, nullptr},
     {"spec", "Print a domain's effective spec (defaults filled in)", lo::cmd::spec, nullptr},
     {"lint", "Check specs, targets and the project layout", lo::cmd::lint, nullptr},
+    {"up", "Provision, bootstrap and start Tilt: the one-shot dev flow", lo::cmd::up, nullptr},
+    {"down", "Stop Tilt and delete the cluster (shared registries stay)", lo::cmd::down, nullptr},
+    {"provision", "Create a domain's cluster with its driver", lo::cmd::provision, nullptr},
+    {"destroy", "Tear down a domain's cluster", lo::cmd::destroy, nullptr},
+    {"status", "Print a domain's cluster status", lo::cmd::status, nullptr},
+    {"kubeconfig", "Print the path of a domain's kubeconfig", lo::cmd::kubeconfig, nullptr},
     {"build", "Build kustomize targets into artifacts", nullptr, "kubectl-lo-build"},
     {"deploy", "Apply artifacts to the cluster in phases and wait until healthy", nullptr, "kubectl-lo-deploy"},
     {"kind", "Kind cluster config, containerd certs.d, kind lifecycle", nullptr, "lo-kind"},
@@ -33,7 +39,7 @@ void usage(std::ostream& out) {
          "Usage:\n  kubectl lo COMMAND [DOMAIN] [flags]\n\nCommands:\n";
   for (const auto& c : kCommands) {
     std::string name = c.name;
-    out << "  " << name << std::string(10 - name.size(), ' ') << c.summary << "\n";
+    out << "  " << name << std::string(12 - name.size(), ' ') << c.summary << "\n";
   }
   out << "\nFlags every command takes:\n" << lo::format_flags(lo::common_flags())
       << "\nThe domain is the DOMAIN argument or --domain, else clusters/.active, else $DOMAIN_NAME,\n"

@@ -70,6 +70,15 @@ ExecResult Runner::change(const std::string& what, const std::vector<std::string
 
 void Runner::write_file(const std::string& what, const std::filesystem::path& path, const std::string& content,
                         std::filesystem::perms mode) {
+  // Unchanged content and mode: nothing to do, in both modes.
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec) &&
+      (std::filesystem::status(path, ec).permissions() & std::filesystem::perms::mask) == mode) {
+    try {
+      if (read_file(path) == content) return;
+    } catch (const Error&) {
+    }
+  }
   char m[8];
   std::snprintf(m, sizeof m, "%04o", static_cast<unsigned>(mode));
   if (dry_run_) {

@@ -182,8 +182,10 @@ void emit(YAML::Emitter& out, const Json& v) {
     }
     case Json::value_t::string: {
       const auto& s = v.get_ref<const std::string&>();
-      if (s.find('\n') != std::string::npos && s.find_first_of("\t\r") == std::string::npos &&
-          s.front() != ' ')
+      // yaml-cpp writes literal blocks with "clip" chomping only: exact for
+      // text that ends in exactly one newline, lossy otherwise.
+      bool one_final_newline = s.size() >= 2 && s.back() == '\n' && s[s.size() - 2] != '\n';
+      if (one_final_newline && s.find_first_of("\t\r") == std::string::npos && s.front() != ' ')
         out << YAML::Literal << s;
       else if (yaml_needs_quotes(s))
         out << YAML::DoubleQuoted << s;

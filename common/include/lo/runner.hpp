@@ -35,6 +35,7 @@ class Runner {
   ExecResult change(const std::string& what, const std::vector<std::string>& argv, const ExecOptions& options = {});
 
   // Writes a file atomically with `mode` (or prints "write: <path> (<mode>)").
+  // A file that already has this content and mode is left alone (no line).
   void write_file(const std::string& what, const std::filesystem::path& path, const std::string& content,
                   std::filesystem::perms mode = std::filesystem::perms(0644));
 

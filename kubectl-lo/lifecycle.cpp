@@ -1,0 +1,184 @@
+// kubectl lo provision | destroy | status | kubeconfig | up | down [DOMAIN]
+// Validation of the whole spec happens before any driver runs.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "commands.hpp"
+#include "driver.hpp"
+#include "lo/cli.hpp"
+#include "lo/defaults.hpp"
+#include "lo/exec.hpp"
+#include "lo/fs.hpp"
+#include "lo/log.hpp"
+
+namespace lo::cmd {
+namespace fs = std::filesystem;
+using driver::Context;
+
+namespace {
+
+std::vector<Flag> flags_for(bool dry_run) {
+  auto f = common_flags() + domain_flags();
+  if (dry_run) {
+    f.push_back({"dry-run", 0, false, "", "print the exact ordered plan and change nothing"});
+    f.push_back({"force", 'f', false, "", "passed to drivers as LOK8S_FORCE=1"});
+  }
+  return f;
+}
+
+// Parses, loads and validates; prints help and returns nullopt for -h.
+std::optional<Context> context(const Argv& args, bool dry_run_flag, const std::string& usage, const std::string& about) {
+  auto flags = flags_for(dry_run_flag);
+  Args a(flags, args);
+  if (a.has("help")) {
+    std::cout << about << "\n\nUsage:\n  " << usage << "\n\nFlags:\n" << format_flags(flags);
+    return std::nullopt;
+  }
+  Context c{find_workspace(a.get("root")), {}, a.has("dry-run"), a.has("force"), verbosity(a)};
+  log::set_verbosity(c.verbosity);
+  auto choice = choose_domain(c.ws, a.get("domain"), a.positionals(), false);
+  c.domain = load_domain(c.ws, choice.domain);
+  for (const auto& w : c.domain.spec.warnings) log::problem("kubectl lo", w);
+  if (c.domain.spec.kind == SpecKind::Lo) effective_spec(c.domain.spec);  // every spec error before any action
+  return c;
+}
+
+// The cluster domain behind a domain: itself, or a Deploy domain's clusterRef.
+Context cluster_of(Context c) {
+  if (c.domain.spec.kind != SpecKind::Deploy) return c;
+  const std::string ref = *c.domain.spec.clusterRefDomain;
+  c.domain = load_domain(c.ws, ref);
+  if (c.domain.spec.kind == SpecKind::Deploy) throw Error("clusterRef '" + ref + "' is itself a deployment domain");
+  return c;
+}
+
+// Provision, post_provision, bootstrap; false when the driver handled all.
+void provision_flow(const Context& c) {
+  auto d = driver::driver_for(c);
+  log::note("provisioning " + c.domain.ref.name + " (" + c.domain.spec.kindText + ") with driver " + d->name());
+  int rc = d->provision(c);
+  if (rc == driver::kProvisionHandledAll) {
+    log::note("driver handled the whole lifecycle (exit 100); skipping post-provision and bootstrap");
+    return;
+  }
+  if (!c.dry_run) d->post_provision(c);
+  std::string entries;
+  if (c.domain.spec.kind == SpecKind::Lo) {
+    auto eff = effective_spec(c.domain.spec);
+    for (const auto& e : *eff.spec.bootstrap) entries += (entries.empty() ? "" : ", ") + e.name;
+  } else if (c.domain.spec.bootstrap) {
+    for (const auto& e : *c.domain.spec.bootstrap) entries += (entries.empty() ? "" : ", ") + e.name;
+  }
+  if (!entries.empty())
+    log::note("no bootstrap yet: lo does not apply spec.bootstrap (" + entries +
+              ") in this version; apply those addons yourself (e.g. kubectl lo build + kubectl lo deploy)");
+}
+
+fs::path tilt_pid_file(const Context& c) { return c.ws.root / ".tilt.pid"; }
+
+}  // namespace
+
+int provision(const Argv& args) {
+  auto c = context(args, true, "kubectl lo provision [DOMAIN] [--dry-run]",
+                   "Create the cluster of a domain with its kind's driver, then run post-provision and bootstrap.");
+  if (!c) return kExitOk;
+  provision_flow(*c);
+  return kExitOk;
+}
+
+int destroy(const Argv& args) {
+  auto c = context(args, true, "kubectl lo destroy [DOMAIN] [--dry-run]",
+                   "Tear down the cluster of a domain with its kind's driver. Shared registry mirrors stay.");
+  if (!c) return kExitOk;
+  driver::driver_for(*c)->destroy(*c);
+  return kExitOk;
+}
+
+int status(const Argv& args) {
+  auto c = context(args, false, "kubectl lo status [DOMAIN]",
+                   "Print the cluster status of a domain (Lo: Running or NotFound); a deployment domain\n"
+                   "reports the cluster of its clusterRef.");
+  if (!c) return kExitOk;
+  Context cl = cluster_of(*c);
+  std::cout << driver::driver_for(cl)->status(cl) << "\n";
+  return kExitOk;
+}
+
+int kubeconfig(const Argv& args) {
+  auto c = context(args, false, "kubectl lo kubeconfig [DOMAIN]",
+                   "Print the path of the kubeconfig of a domain's cluster (written if needed).");
+  if (!c) return kExitOk;
+  Context cl = cluster_of(*c);
+  std::cout << driver::driver_for(cl)->kubeconfig(cl) << "\n";
+  return kExitOk;
+}
+
+int up(const Argv& args) {
+  auto c = context(args, true, "kubectl lo up [DOMAIN] [--dry-run]",
+                   "The one-shot dev flow: provision the cluster, bootstrap it, then run 'tilt up' in the project.");
+  if (!c) return kExitOk;
+  provision_flow(*c);
+  std::vector<std::string> tilt{"tilt", "up"};
+  ExecOptions o;
+  o.env["KUBECONFIG"] = c->kubeconfig().string();
+  o.env["DOMAIN_NAME"] = c->domain.ref.name;
+  o.cwd = c->ws.root;
+  if (c->dry_run) {
+    std::cout << "run: KUBECONFIG=" << c->kubeconfig().string() << " DOMAIN_NAME=" << c->domain.ref.name << " "
+              << argv_to_display(tilt) << "  (in " << c->ws.root.string() << ")\n";
+    return kExitOk;
+  }
+  if (!find_program("tilt")) {
+    log::note("the cluster is up. Tilt is not installed, so the live dev loop was not started:");
+    log::note("  install it (https://docs.tilt.dev/install.html), then run 'tilt up' in " + c->ws.root.string() +
+              " with KUBECONFIG=" + c->kubeconfig().string());
+    return kExitOk;
+  }
+  // Tilt runs in the foreground; its pid is kept so 'kubectl lo down' can stop it.
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setenv("KUBECONFIG", c->kubeconfig().c_str(), 1);
+    ::setenv("DOMAIN_NAME", c->domain.ref.name.c_str(), 1);
+    if (::chdir(c->ws.root.c_str()) != 0) ::_exit(127);
+    ::execlp("tilt", "tilt", "up", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  write_file_atomic(tilt_pid_file(*c), std::to_string(pid) + "\n");
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  std::error_code ec;
+  fs::remove(tilt_pid_file(*c), ec);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int down(const Argv& args) {
+  auto c = context(args, true, "kubectl lo down [DOMAIN] [--dry-run]",
+                   "Stop Tilt, delete the cluster, keep the shared registry mirrors.");
+  if (!c) return kExitOk;
+  std::error_code ec;
+  if (fs::exists(tilt_pid_file(*c), ec)) {
+    pid_t pid = 0;
+    std::ifstream(tilt_pid_file(*c)) >> pid;
+    if (pid > 0 && ::kill(pid, 0) == 0) {
+      if (c->dry_run) {
+        std::cout << "stop: tilt (pid " << pid << ")\n";
+      } else {
+        ::kill(pid, SIGTERM);
+        for (int i = 0; i < 50 && ::kill(pid, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        log::note("stopped tilt (pid " + std::to_string(pid) + ")");
+      }
+    }
+    if (!c->dry_run) fs::remove(tilt_pid_file(*c), ec);
+  }
+  driver::driver_for(*c)->destroy(*c);
+  return kExitOk;
+}
+
+}  // namespace lo::cmd
