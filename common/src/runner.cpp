@@ -19,9 +19,9 @@ void Runner::fail(const std::string& what, const std::string& detail, const std:
   std::string msg = what;
   if (!detail.empty()) msg += ": " + detail;
   if (done_.empty()) {
-    msg += "\nnothing was changed before this step";
+    msg += "\nthis command changed nothing before this step";
   } else {
-    msg += "\ndone before this step:";
+    msg += "\ndone by this command before this step:";
     for (const auto& d : done_) msg += "\n  " + d;
   }
   throw Error(msg, hint);
@@ -118,6 +118,21 @@ void Runner::step(const std::string& verb, const std::string& target, const std:
     fail(verb + " " + target + " failed", e.what(), e.problems().empty() ? "" : e.problems()[0].hint);
   }
   record("done: " + verb + " " + target);
+}
+
+void Runner::step_if(const std::string& verb, const std::string& target, const std::function<bool()>& action) {
+  if (dry_run_) {
+    out_ << verb << ": " << target << "\n";
+    done_.push_back(verb + ": " + target);
+    return;
+  }
+  bool changed = false;
+  try {
+    changed = action();
+  } catch (const Error& e) {
+    fail(verb + " " + target + " failed", e.what(), e.problems().empty() ? "" : e.problems()[0].hint);
+  }
+  if (changed) record("done: " + verb + " " + target);
 }
 
 void Runner::note(const std::string& line) {

@@ -4,8 +4,9 @@
 // Reading state (docker inspect, kind get clusters) always happens, also in
 // a dry run, so the plan shows only what would change; when a query cannot
 // run at all (no Docker daemon), the dry run assumes nothing exists and says
-// so. Every change is recorded, so a failure halfway reports exactly what was
-// done before it and what failed, and nothing is claimed that was not done.
+// so. Every change is recorded, so a failure halfway reports exactly what
+// this command did before it and what failed, and nothing is claimed that was
+// not done.
 #pragma once
 
 #include <filesystem>
@@ -45,6 +46,9 @@ class Runner {
   // Any other change (e.g. applying an object through the API): runs `action`
   // or prints "<verb>: <target>".
   void step(const std::string& verb, const std::string& target, const std::function<void()>& action);
+  // Like step, for an action that may find nothing to do: it returns whether
+  // it changed something, and only then is the step recorded as done.
+  void step_if(const std::string& verb, const std::string& target, const std::function<bool()>& action);
 
   // A line of information (printed in both modes, marked as a note).
   void note(const std::string& line);

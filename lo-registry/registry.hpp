@@ -1,0 +1,120 @@
+// lo-registry's lifecycle commands (up, down, clean, status) and what they
+// share: the domain loaded and validated, the files lo keeps for the
+// registries, the container labels, the containers docker has.
+//
+// Files (all inside the project, persisted so a container restart or a
+// daemon restart finds them again — upstream bound a temp file that it
+// deleted right after `docker run`, Q14):
+//   clusters/<domain>/.registry/<name>.yml        distribution config per registry
+//   <root>/.secrets/tls/registries/{tls.crt,tls.key,.sans}   registry certificate
+//   clusters/<domain>/.tls/wildcard-tls.yaml      kubernetes.io/tls Secret for *.<domain>
+//
+// Container labels:
+//   lok8s.dev/registry=<name>  lok8s.dev/role=build|cache|mirror
+//   lok8s.dev/domain=<domain>  (project registries only; shared mirrors serve many projects)
+//   lok8s.dev/shared=true      (shared mirrors)
+//   lok8s.dev/config=<hash>    what the container was started with; another hash = recreate
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "lo/certs.hpp"
+#include "lo/defaults.hpp"
+#include "lo/docker.hpp"
+#include "lo/runner.hpp"
+#include "lo/workspace.hpp"
+
+namespace lo::registry {
+
+inline constexpr const char* kLabelRegistry = "lok8s.dev/registry";
+inline constexpr const char* kLabelRole = "lok8s.dev/role";
+inline constexpr const char* kLabelDomain = "lok8s.dev/domain";
+inline constexpr const char* kLabelShared = "lok8s.dev/shared";
+inline constexpr const char* kLabelConfig = "lok8s.dev/config";
+inline constexpr const char* kConfigInContainer = "/etc/docker/registry/config.yml";
+inline constexpr const char* kCertsInContainer = "/etc/registry/certs";
+
+// A Lo domain, loaded and fully validated before anything touches docker.
+struct Target {
+  Workspace ws;
+  std::string domain;
+  EffectiveSpec eff;
+  bool tls = true;
+
+  std::filesystem::path config_dir() const { return ws.domain_dir(domain) / ".registry"; }
+  std::filesystem::path config_file(const Registry& r) const { return config_dir() / (r.name + ".yml"); }
+  std::filesystem::path cert_dir() const { return ws.root / ".secrets" / "tls" / "registries"; }
+  std::filesystem::path wildcard_file() const { return ws.domain_dir(domain) / ".tls" / "wildcard-tls.yaml"; }
+  std::string show(const std::filesystem::path& p) const { return ws.show(p); }
+};
+
+// Parses the common flags of the lifecycle commands.
+struct Options {
+  bool shared = false;   // --shared
+  bool dry_run = false;  // --dry-run
+  std::string output;    // -o (status)
+};
+
+// Loads DOMAIN (positional or --domain) and validates it; kind must be Lo.
+Target load_target(const std::optional<std::string>& root, const std::optional<std::string>& domain_flag,
+                   const std::vector<std::string>& positionals);
+
+struct Invocation {
+  Options opt;
+  Target target;
+};
+// Parses the flags of a lifecycle command and loads its domain. nullopt
+// when -h/--help printed the help (`usage`: the text above the flags).
+std::optional<Invocation> parse(const std::vector<std::string>& args, const std::string& usage, bool takes_output);
+
+// --- config.cpp ---------------------------------------------------------------
+// The distribution (registry:2) config of one registry.
+std::string render_config(const Registry& r, bool tls);
+// The lok8s.dev/config label: a hash of everything the container is made
+// of (image, config, address, network, mounts, CA). Shared mirrors leave out
+// project paths, so two projects agreeing on a mirror do not take turns
+// recreating it.
+std::string config_hash(const Target& t, const Registry& r, const std::string& config, const std::string& ca_fingerprint,
+                        bool remote);
+// `docker run ...` for one registry; with a remote daemon `docker create ...`
+// without bind mounts (the files are copied in before `docker start`).
+std::vector<std::string> run_argv(const Target& t, const Registry& r, const std::string& hash, bool remote);
+
+// --- tls.cpp -------------------------------------------------------------------
+struct TlsResult {
+  std::string ca_fingerprint;  // empty when the CA is not there yet (dry run)
+  bool registry_cert_minted = false;
+};
+// The CA (created on demand), the registry certificate (TLS mode) and the
+// wildcard application certificate, through the runner.
+TlsResult ensure_tls(Runner& runner, const Target& t);
+// The SANs of the registry certificate: every hostname and IP of the plan.
+std::vector<std::string> registry_sans(const EffectiveSpec& eff);
+
+// --- containers.cpp --------------------------------------------------------------
+struct Container {
+  std::string name;
+  std::string state;  // running, exited, created, ...
+  std::map<std::string, std::string> labels;
+  bool running() const { return state == "running"; }
+};
+// Every container that carries the lok8s.dev/registry label, by name.
+std::map<std::string, Container> registry_containers(docker::Docker& d);
+// Names of every docker volume.
+std::vector<std::string> volume_names(docker::Docker& d);
+// The registries of the plan a command acts on: project ones, plus shared
+// mirrors when `with_shared`.
+std::vector<Registry> selected(const Target& t, bool with_shared);
+// Containers labelled for this domain that the plan no longer has.
+std::vector<std::string> orphans(const Target& t, const std::map<std::string, Container>& have);
+
+// --- commands --------------------------------------------------------------------
+int cmd_up(const std::vector<std::string>& args);
+int cmd_down(const std::vector<std::string>& args);
+int cmd_clean(const std::vector<std::string>& args);
+int cmd_status(const std::vector<std::string>& args);
+
+}  // namespace lo::registry

@@ -1,0 +1,71 @@
+// lo-registry status [DOMAIN] [-o table|json]: one line per registry of the
+// plan (shared mirrors included, marked shared): name, role, container,
+// state (running, stopped, missing) and the address containerd uses
+// (https://<ip> with TLS, http://<ip> without; no port: 443/80).
+// Upstream probed /v2/_catalog with curl; lo only asks docker, so status is
+// fast and works without network access to the bridge (e.g. Docker Desktop).
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "lo/log.hpp"
+#include "registry.hpp"
+
+namespace lo::registry {
+
+namespace {
+
+const char* kStatusUsage =
+    "Show the registries of a Lo domain: one line per registry with its container's state and address.\n\n"
+    "Usage:\n  lo-registry status [DOMAIN] [-o table|json]\n  kubectl lo registry status [DOMAIN]\n";
+
+}  // namespace
+
+int cmd_status(const std::vector<std::string>& args) {
+  auto inv = parse(args, kStatusUsage, true);
+  if (!inv) return kExitOk;
+  const Target& t = inv->target;
+  // Status only reads; a "dry run" of it is the same thing.
+  Runner runner(false, std::cerr);
+  docker::Docker d(runner);
+  auto have = registry_containers(d);
+
+  nlohmann::json list = nlohmann::json::array();
+  std::vector<std::vector<std::string>> rows = {{"NAME", "ROLE", "CONTAINER", "STATE", "ADDRESS", "NETWORK"}};
+  for (const auto& r : t.eff.registries) {
+    auto it = have.find(r.container);
+    std::string state = it == have.end() ? "missing" : it->second.running() ? "running" : "stopped";
+    std::string address = std::string(t.tls ? "https://" : "http://") + r.ip.str();
+    list.push_back({{"name", r.name},
+                    {"role", to_string(r.role)},
+                    {"container", r.container},
+                    {"network", r.network},
+                    {"shared", r.shared},
+                    {"state", state},
+                    {"address", address},
+                    {"hostname", r.hostname},
+                    {"port", r.port}});
+    rows.push_back({r.name + (r.shared ? " (shared)" : ""), to_string(r.role), r.container, state, address, r.network});
+  }
+  if (inv->opt.output == "json") {
+    std::cout << list.dump(2) << "\n";
+    return kExitOk;
+  }
+  std::vector<size_t> width(rows[0].size(), 0);
+  for (const auto& row : rows)
+    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  for (size_t n = 0; n < rows.size(); ++n) {
+    std::string line;
+    for (size_t i = 0; i < rows[n].size(); ++i) {
+      std::string cell = rows[n][i];
+      size_t pad = i + 1 < rows[n].size() ? width[i] - cell.size() + 3 : 0;
+      if (n > 0 && i == 3) cell = cell == "running" ? log::green(cell, true) : cell == "missing" ? log::red(cell, true) : log::yellow(cell, true);
+      line += cell + std::string(pad, ' ');
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    std::cout << line << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace lo::registry
