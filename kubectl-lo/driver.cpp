@@ -49,6 +49,7 @@ class LoDriver : public Driver {
     if (int rc = run_sibling("lo-registry", up)) throw Error("registries of " + c.domain.ref.name + " failed (lo-registry exit " + std::to_string(rc) + ")");
     std::vector<std::string> create{"create"};
     create.insert(create.end(), args.begin(), args.end());
+    if (c.dry_run) create.push_back("--network-planned");
     if (int rc = run_sibling("lo-kind", create)) throw Error("kind cluster of " + c.domain.ref.name + " failed (lo-kind exit " + std::to_string(rc) + ")");
     return 0;
   }

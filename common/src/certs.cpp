@@ -251,7 +251,10 @@ Leaf mint_leaf(const Ca& ca, const std::vector<std::string>& sans_in, int valid_
   add_ext(cert.get(), ca_cert.get(), NID_ext_key_usage, "serverAuth");
   add_ext(cert.get(), ca_cert.get(), NID_subject_key_identifier, "hash");
   // CAs made by other tools may lack a subject key id; then there is none to point at.
-  if (X509_get0_subject_key_id(ca_cert.get())) add_ext(cert.get(), ca_cert.get(), NID_authority_key_identifier, "keyid");
+  // Only when the CA carries a subjectKeyIdentifier extension (OpenSSL 3 may
+  // report a computed one for a CA that has none, and then cannot use it).
+  if (X509_get_ext_by_NID(ca_cert.get(), NID_subject_key_identifier, -1) >= 0)
+    add_ext(cert.get(), ca_cert.get(), NID_authority_key_identifier, "keyid");
   add_ext(cert.get(), ca_cert.get(), NID_subject_alt_name, san);
   if (X509_sign(cert.get(), ca_key.get(), EVP_sha256()) <= 0) fail("cannot sign the certificate");
   return Leaf{cert_to_pem(cert.get()), key_to_pem(key.get())};

@@ -50,6 +50,10 @@ Args::Args(const std::vector<Flag>& flags, const std::vector<std::string>& args)
       const Flag* f = by_long(name);
       if (!f) throw UsageError("unknown flag: --" + name, "see --help for the flags this command takes");
       if (f->takes_value) {
+        if (!has_value && f->implicit) {
+          store(*f, *f->implicit);
+          continue;
+        }
         if (!has_value) {
           if (i + 1 >= args.size()) throw UsageError("flag needs an argument: --" + name);
           value = args[++i];
@@ -71,6 +75,10 @@ Args::Args(const std::vector<Flag>& flags, const std::vector<std::string>& args)
       if (f->takes_value) {
         std::string value = a.substr(j + 1);
         if (!value.empty() && value[0] == '=') value = value.substr(1);
+        if (value.empty() && f->implicit) {
+          store(*f, *f->implicit);
+          break;
+        }
         if (value.empty()) {
           if (i + 1 >= args.size()) throw UsageError(std::string("flag needs an argument: -") + a[j]);
           value = args[++i];
@@ -98,7 +106,7 @@ std::vector<Flag> common_flags() {
   return {
       {"help", 'h', false, "", "show help for this command"},
       {"root", 0, true, "DIR", "project root (default: nearest folder upwards with clusters/)"},
-      {"v", 'v', true, "LEVEL", "log verbosity (-v=1 details, -v=2 debug); secrets are never printed"},
+      {"v", 'v', true, "LEVEL", "log verbosity (-v or -v=1 details, -v=6 requests); secrets are never printed", false, "1"},
   };
 }
 

@@ -96,7 +96,8 @@ class Reader {
     size_t i = 0;
     for (const auto& item : n) {
       std::string field = std::string(key) + "[" + std::to_string(i++) + "]";
-      if (item.IsScalar()) {
+      // A plugin config is a file path, or inline YAML (a multi-line string or a mapping).
+      if (item.IsScalar() && item.Scalar().find('\n') == std::string::npos) {
         size_t before = k_.local.size();
         path(field, item);
         if (k_.local.size() > before) k_.plugin_configs.push_back(k_.local.back());

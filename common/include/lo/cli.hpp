@@ -18,6 +18,9 @@ struct Flag {
   std::string value_name;  // e.g. "FORMAT"
   std::string help;
   bool repeatable = false;
+  // Takes a value only when written --flag=value / -fVALUE / -f=value; alone
+  // it means `implicit` (kubectl's -v works like that for lo).
+  std::optional<std::string> implicit;
 };
 
 class Args {

@@ -1,0 +1,340 @@
+#include "kubectl-lo-build/folder.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
+
+#include "lo/error.hpp"
+#include "lo/fs.hpp"
+
+namespace lo::build {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr const char* kKustomization = "kustomization.yaml";
+constexpr const char* kTmpTag = ".lo-tmp-";
+std::atomic<unsigned> g_tmp_counter{0};
+
+std::string tmp_name_for(const std::string& name) {
+  static const std::string pid = std::to_string(::getpid());
+  return "." + name + kTmpTag + pid + "-" + std::to_string(g_tmp_counter++);
+}
+
+// A temp file or staging folder whose writer is gone (killed mid-write). The
+// writer's pid is part of the name, so a concurrent build is left alone.
+bool is_tmp_leftover(const char* name) {
+  if (name[0] != '.') return false;
+  const char* tag = std::strstr(name, kTmpTag);
+  if (!tag) return false;
+  long pid = std::strtol(tag + std::strlen(kTmpTag), nullptr, 10);
+  if (pid <= 0) return true;
+  return pid != ::getpid() && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+}
+
+bool plain_file_name(const std::string& n) {
+  return !n.empty() && n[0] != '.' && n.find('/') == std::string::npos && n != kKustomization &&
+         n != "kustomization.yml" && n != "Kustomization";
+}
+
+struct Dir {
+  int fd = -1;
+  explicit Dir(const fs::path& p) : fd(::open(p.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
+    if (fd < 0) throw Error(Location{p.string()}, std::string("cannot open folder: ") + std::strerror(errno));
+  }
+  ~Dir() { if (fd >= 0) ::close(fd); }
+  Dir(const Dir&) = delete;
+  Dir& operator=(const Dir&) = delete;
+};
+
+// True when `name` in the folder already holds exactly body (+ newline).
+bool holds(int dfd, const std::string& name, std::string_view body, bool add_nl) {
+  int fd = ::openat(dfd, name.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st {};
+  size_t want = body.size() + (add_nl ? 1 : 0);
+  bool same = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<size_t>(st.st_size) == want;
+  if (same) {
+    std::string buf(want, '\0');
+    size_t got = 0;
+    while (got < want) {
+      ssize_t n = ::read(fd, buf.data() + got, want - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      got += static_cast<size_t>(n);
+    }
+    same = got == want && std::string_view(buf).substr(0, body.size()) == body && (!add_nl || buf.back() == '\n');
+  }
+  ::close(fd);
+  return same;
+}
+
+// Writes a new temp file; returns errno (0 on success).
+int write_tmp(int dfd, const std::string& tmp, std::string_view body, bool add_nl) {
+  int fd = ::openat(dfd, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return errno;
+  auto put = [&](std::string_view s) {
+    size_t done = 0;
+    while (done < s.size()) {
+      ssize_t n = ::write(fd, s.data() + done, s.size() - done);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return errno;
+      }
+      done += static_cast<size_t>(n);
+    }
+    return 0;
+  };
+  int err = put(body);
+  if (!err && add_nl) err = put("\n");
+  if (::close(fd) != 0 && !err) err = errno;
+  if (err) ::unlinkat(dfd, tmp.c_str(), 0);
+  return err;
+}
+
+// The entries of the resources: list of a kustomization.yaml lo (or the
+// upstream tool) wrote: "- name" lines, indented or not.
+std::vector<std::string> listed_resources(const fs::path& file) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) return out;
+  std::string text;
+  try {
+    text = read_file(file, 64u << 20);
+  } catch (const Error&) {
+    return out;
+  }
+  bool in_resources = false;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) nl = text.size();
+    std::string_view line(text.data() + pos, nl - pos);
+    pos = nl + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || line[0] == '#') continue;
+    if (line[0] != ' ' && line[0] != '-') {
+      in_resources = line.substr(0, 10) == "resources:";
+      continue;
+    }
+    size_t i = line.find_first_not_of(' ');
+    if (!in_resources || i == std::string_view::npos || line.substr(i, 2) != "- ") continue;
+    std::string_view item = line.substr(i + 2);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    out.emplace_back(item);
+  }
+  return out;
+}
+
+void remove_leftovers(int dfd) {
+  int dup = ::dup(dfd);
+  if (dup < 0) return;
+  DIR* d = ::fdopendir(dup);
+  if (!d) {
+    ::close(dup);
+    return;
+  }
+  std::vector<std::string> doomed;
+  while (dirent* e = ::readdir(d))
+    if (is_tmp_leftover(e->d_name)) doomed.emplace_back(e->d_name);
+  ::closedir(d);
+  for (const auto& n : doomed) ::unlinkat(dfd, n.c_str(), 0);
+}
+
+// Runs job(i) for every i < n, on several threads when n is large: creating
+// files is what costs, and it scales with threads even on a single folder.
+template <class Job>
+void for_each_index(size_t n, Job&& job) {
+  size_t threads = n >= 512 ? std::min<size_t>(8, std::max(2u, 2 * std::thread::hardware_concurrency())) : 1;
+  if (threads == 1) {
+    for (size_t i = 0; i < n; ++i) job(i);
+    return;
+  }
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(64)) < n;)
+      for (size_t j = i; j < std::min(n, i + 64); ++j) job(j);
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+}
+
+// Removes staging folders an interrupted write left beside `dir`.
+void remove_stale_staging(const fs::path& dir) {
+  std::error_code ec;
+  std::string prefix = "." + dir.filename().string() + kTmpTag;
+  for (const auto& e : fs::directory_iterator(dir.parent_path().empty() ? "." : dir.parent_path(), ec))
+    if (std::string n = e.path().filename().string(); n.rfind(prefix, 0) == 0 && is_tmp_leftover(n.c_str()))
+      fs::remove_all(e.path(), ec);
+}
+
+// A folder that does not exist yet is written whole into a staging folder
+// beside it and renamed into place: it appears complete or not at all.
+void write_new_folder(const fs::path& dir, const std::vector<OutFile>& files, const std::atomic<int>* cancel) {
+  std::error_code ec;
+  fs::path parent = dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
+  fs::create_directories(parent, ec);
+  if (ec) throw Error(Location{parent.string()}, "cannot create folder: " + ec.message());
+  fs::path staging = parent / tmp_name_for(dir.filename().string());
+  if (::mkdir(staging.c_str(), 0755) != 0)
+    throw Error(Location{staging.string()}, std::string("cannot create folder: ") + std::strerror(errno));
+  auto fail = [&](const std::string& where, const std::string& what) {
+    fs::remove_all(staging, ec);
+    throw Error(Location{where}, what);
+  };
+  {
+    Dir d(staging);
+    std::mutex mu;
+    std::string failed;
+    int first_err = 0;
+    for_each_index(files.size(), [&](size_t i) {
+      const OutFile& f = files[i];
+      bool add_nl = !f.body.empty() && f.body.back() != '\n';
+      if (int err = write_tmp(d.fd, f.name, f.body, add_nl)) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!first_err) first_err = err, failed = f.name;
+      }
+    });
+    if (first_err) fail((dir / failed).string(), std::string("cannot write: ") + std::strerror(first_err));
+    std::vector<std::string> names;
+    names.reserve(files.size());
+    for (const auto& f : files) names.push_back(f.name);
+    std::string k = owned_kustomization(names);
+    if (int err = write_tmp(d.fd, kKustomization, k, false))
+      fail((dir / kKustomization).string(), std::string("cannot write: ") + std::strerror(err));
+  }
+  if (cancel && cancel->load()) fail(dir.string(), "interrupted before writing " + dir.string());
+  if (::rename(staging.c_str(), dir.c_str()) != 0)
+    fail(dir.string(), std::string("cannot create folder: ") + std::strerror(errno));
+}
+
+}  // namespace
+
+std::string owned_kustomization(const std::vector<std::string>& resources) {
+  std::string out = std::string(kOwnedMarker) + "\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n";
+  if (resources.empty()) return out + "resources: []\n";
+  out += "resources:\n";
+  for (const auto& r : resources) out += "  - " + r + "\n";
+  return out;
+}
+
+bool folder_is_owned(const fs::path& dir) {
+  std::error_code ec;
+  fs::path k = dir / kKustomization;
+  if (!fs::exists(k, ec)) return true;
+  std::string text;
+  try {
+    text = read_file(k, 64u << 20);
+  } catch (const Error&) {
+    return false;
+  }
+  return text.compare(0, std::strlen(kOwnedMarker), kOwnedMarker) == 0;
+}
+
+bool replace_file_if_changed(const fs::path& path, std::string_view content) {
+  std::error_code ec;
+  if (fs::is_regular_file(path, ec) && fs::file_size(path, ec) == content.size()) {
+    try {
+      if (read_file(path) == content) return false;
+    } catch (const Error&) {
+    }
+  }
+  fs::create_directories(path.parent_path(), ec);
+  Dir dir(path.parent_path());
+  std::string name = path.filename().string();
+  std::string tmp = tmp_name_for(name);
+  if (int err = write_tmp(dir.fd, tmp, content, false))
+    throw Error(Location{path.string()}, std::string("cannot write: ") + std::strerror(err));
+  if (::renameat(dir.fd, tmp.c_str(), dir.fd, name.c_str()) != 0) {
+    int err = errno;
+    ::unlinkat(dir.fd, tmp.c_str(), 0);
+    throw Error(Location{path.string()}, std::string("cannot replace: ") + std::strerror(err));
+  }
+  return true;
+}
+
+size_t write_folder(const fs::path& dir, const std::vector<OutFile>& files, bool require_owned,
+                    const std::atomic<int>* cancel) {
+  std::error_code ec;
+  for (const auto& f : files)
+    if (!plain_file_name(f.name)) throw Error("internal: refusing to write the file name '" + f.name + "'");
+  if (require_owned && !folder_is_owned(dir))
+    throw Error(Location{(dir / kKustomization).string()}, "this kustomization.yaml was not written by lo",
+                "choose an empty or new --out folder, or remove that file; lo never overwrites it");
+  remove_stale_staging(dir);
+  if (!fs::exists(dir, ec)) {
+    write_new_folder(dir, files, cancel);
+    return 0;
+  }
+  Dir d(dir);
+  remove_leftovers(d.fd);
+  std::vector<std::string> previous = listed_resources(dir / kKustomization);
+
+  // Step 2: temp files.
+  std::vector<std::string> tmps(files.size());
+  std::mutex mu;
+  int first_err = 0;
+  std::string failed_name;
+  for_each_index(files.size(), [&](size_t i) {
+    const OutFile& f = files[i];
+    bool add_nl = !f.body.empty() && f.body.back() != '\n';
+    if (holds(d.fd, f.name, f.body, add_nl)) return;
+    std::string tmp = tmp_name_for(f.name);
+    if (int err = write_tmp(d.fd, tmp, f.body, add_nl)) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (!first_err) first_err = err, failed_name = f.name;
+      return;
+    }
+    tmps[i] = std::move(tmp);
+  });
+  auto drop_tmps = [&] {
+    for (const auto& t : tmps)
+      if (!t.empty()) ::unlinkat(d.fd, t.c_str(), 0);
+  };
+  if (first_err) {
+    drop_tmps();
+    throw Error(Location{(dir / failed_name).string()}, std::string("cannot write: ") + std::strerror(first_err));
+  }
+  if (cancel && cancel->load()) {
+    drop_tmps();
+    throw Error("interrupted before writing " + dir.string());
+  }
+
+  // Step 3: renames. From here on the folder is committed.
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (tmps[i].empty()) continue;
+    if (::renameat(d.fd, tmps[i].c_str(), d.fd, files[i].name.c_str()) != 0) {
+      int err = errno;
+      drop_tmps();
+      throw Error(Location{(dir / files[i].name).string()}, std::string("cannot replace: ") + std::strerror(err));
+    }
+    tmps[i].clear();
+  }
+
+  // Step 4: the listing.
+  std::vector<std::string> names;
+  names.reserve(files.size());
+  for (const auto& f : files) names.push_back(f.name);
+  replace_file_if_changed(dir / kKustomization, owned_kustomization(names));
+
+  // Step 5: stale files of the previous build.
+  std::unordered_set<std::string> now(names.begin(), names.end());
+  size_t removed = 0;
+  for (const auto& old : previous) {
+    if (now.count(old) || !plain_file_name(old)) continue;
+    if (::unlinkat(d.fd, old.c_str(), 0) == 0) ++removed;
+  }
+  return removed;
+}
+
+}  // namespace lo::build

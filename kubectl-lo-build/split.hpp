@@ -1,0 +1,56 @@
+// Splitting a multi-document YAML stream into one file per Kubernetes object
+// (`kubectl lo build --split` and `--split-file`).
+//
+// scan_documents makes one pass over the text: it finds the document
+// boundaries (a "---" or "..." line at column 0, as YAML defines them) and,
+// for each document, reads apiVersion, kind, metadata.name and
+// metadata.namespace straight from the lines. Only documents it cannot read
+// with certainty (flow style, anchors, tags, quoted keys, escapes,
+// multi-line scalars, an indented root, values that are not plain strings...)
+// go through the full YAML parser. Each document keeps its original bytes.
+//
+// File names: <Kind>.<namespace>.<name>.yaml, or <Kind>.<name>.yaml when the
+// object has no namespace. Names that would clash (compared ignoring case, so
+// the folder also works on case-insensitive disks) are all qualified with the
+// API group (core for the v1 group): <Kind>.<group>.<namespace>.<name>.yaml.
+// Whatever still clashes (the same object twice, or the "X.a.b" case of a
+// cluster-scoped name "a.b" beside name "b" in namespace "a" of the same
+// group) gets .2, .3, ... in document order. Every character outside
+// [A-Za-z0-9._-] becomes '_', a name never starts with '.', and an over-long
+// name is cut and completed with a hash, so no file leaves the folder.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lo::build {
+
+struct DocInfo {
+  size_t begin = 0;  // the document's bytes are text[begin, end)
+  size_t end = 0;
+  size_t line = 1;   // 1-based line of the document's first content
+  std::string api_version;
+  std::string kind;
+  std::string name;  // metadata.name (metadata.generateName when no name)
+  std::string ns;    // metadata.namespace, empty when none
+  bool parsed = false;  // true when the full YAML parser was needed
+};
+
+// Every non-empty document of `text` (documents holding only comments or
+// blank lines are skipped). Throws lo::Error naming `file` and the line for
+// a YAML error or a document that is not an object with kind and name.
+std::vector<DocInfo> scan_documents(std::string_view text, const std::string& file);
+
+// Number of non-empty documents, by the same boundary rules, without reading
+// any field (what the plain build reports as its resource count).
+size_t count_documents(std::string_view text);
+
+// "apps/v1" -> "apps", "v1" -> "" (the core group).
+std::string api_group(std::string_view api_version);
+
+// One file name per document, in the same order, unique as described above.
+std::vector<std::string> split_file_names(const std::vector<DocInfo>& docs);
+
+}  // namespace lo::build

@@ -1,0 +1,204 @@
+// lo-kind create / delete / status / kubeconfig: the kind cluster of a Lo
+// domain, as an ordered list of idempotent steps (kind's model). Each step
+// reads the current state first, so a second create changes nothing.
+#include <iostream>
+#include <sstream>
+
+#include "kind.hpp"
+#include "lo/cli.hpp"
+#include "lo/docker.hpp"
+#include "lo/fs.hpp"
+#include "lo/log.hpp"
+#include "lo/runner.hpp"
+#include "lo/yaml_json.hpp"
+
+namespace lo::kind {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Common {
+  Workspace ws;
+  Target target;
+  bool dry_run = false;
+};
+
+std::vector<Flag> lifecycle_flags(bool with_dry_run) {
+  auto f = common_flags() + domain_flags();
+  if (with_dry_run) f.push_back({"dry-run", 0, false, "", "print the exact ordered plan and change nothing"});
+  return f;
+}
+
+Common setup(const Args& a) {
+  Workspace ws = find_workspace(a.get("root"));
+  auto choice = choose_domain(ws, a.get("domain"), a.positionals(), false);
+  return Common{ws, load_target(ws, choice.domain), a.has("dry-run")};
+}
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);)
+    if (!trim(l).empty()) out.push_back(trim(l));
+  return out;
+}
+
+bool cluster_exists(Runner& run, const std::string& name) {
+  auto r = run.query({"kind", "get", "clusters"});
+  if (r.exit_code == 127) {
+    if (run.dry_run()) {
+      run.note("kind is not installed; the plan assumes no cluster exists");
+      return false;
+    }
+    throw Error("kind is not installed (not found on PATH)", "install kind: https://kind.sigs.k8s.io/docs/user/quick-start/#installation");
+  }
+  if (!r.ok()) {
+    if (run.dry_run()) return false;
+    throw Error("kind get clusters failed: " + trim(r.err));
+  }
+  for (const auto& l : lines(r.out))
+    if (l == name) return true;
+  return false;
+}
+
+// kind's node container names: <name>-control-plane, -control-plane2, ..., -worker, -worker2, ...
+std::vector<std::string> predicted_nodes(const Target& t) {
+  std::vector<std::string> out;
+  for (int64_t i = 0; i < *t.eff.spec.nodes.controlPlane; ++i)
+    out.push_back(t.cluster() + "-control-plane" + (i ? std::to_string(i + 1) : ""));
+  for (int64_t i = 0; i < *t.eff.spec.nodes.workers; ++i) out.push_back(t.cluster() + "-worker" + (i ? std::to_string(i + 1) : ""));
+  return out;
+}
+
+void attach_nodes(Runner& run, const Target& t, bool created_now) {
+  if (!*t.eff.spec.registries.sharedEnabled) return;
+  const std::string& shared = *t.eff.spec.registries.sharedNetworkName;
+  std::vector<std::string> nodes;
+  auto r = run.query({"kind", "get", "nodes", "--name", t.cluster()});
+  if (r.ok()) nodes = lines(r.out);
+  if (nodes.empty() && run.dry_run() && created_now) nodes = predicted_nodes(t);
+  for (const auto& node : nodes) {
+    auto nets = run.query({"docker", "inspect", node, "--format", "{{json .NetworkSettings.Networks}}"});
+    if (nets.ok()) {
+      try {
+        if (Json::parse(nets.out).contains(shared)) continue;
+      } catch (const std::exception&) {
+      }
+    }
+    run.change("attach node " + node + " to " + shared, {"docker", "network", "connect", shared, node});
+  }
+}
+
+void write_kubeconfig(Runner& run, const Target& t) {
+  auto r = run.query({"kind", "get", "kubeconfig", "--name", t.cluster()});
+  if (!r.ok()) {
+    if (run.dry_run()) {
+      run.note("kubeconfig of " + t.cluster() + " would be written to " + t.kubeconfig().string() + " (0600)");
+      return;
+    }
+    throw Error("kind get kubeconfig --name " + t.cluster() + " failed: " + trim(r.err));
+  }
+  run.write_file("kubeconfig of cluster " + t.cluster(), t.kubeconfig(), r.out, fs::perms(0600));
+}
+
+}  // namespace
+
+int cmd_create(const std::vector<std::string>& args) {
+  auto flags = lifecycle_flags(true);
+  flags.push_back({"network-planned", 0, false, "", "with --dry-run: an earlier step already planned the project network"});
+  Args a(flags, args);
+  if (a.has("help")) {
+    std::cout << "Create the kind cluster of a Lo domain: its Docker network, the containerd certs.d tree,\n"
+                 "the cluster (skipped when it exists), nodes joined to the shared registry network, the\n"
+                 "kubeconfig (0600), and the registry and DNS ConfigMaps. Idempotent.\n\n"
+                 "Usage:\n  lo-kind create [DOMAIN] [--dry-run]\n\nFlags:\n" << format_flags(flags);
+    return kExitOk;
+  }
+  Common c = setup(a);
+  const Target& t = c.target;
+  Runner run(c.dry_run, c.dry_run ? std::cout : std::cerr);
+  if (c.dry_run) run.note("plan for kind cluster " + t.cluster() + " of " + t.domain + " (nothing is changed)");
+  // The same network lo-registry makes (one definition: lo/docker.hpp).
+  // In a dry run of `kubectl lo provision`, lo-registry up has already
+  // planned this network; --network-planned keeps the plan from saying it twice.
+  if (!a.has("network-planned")) {
+    docker::Docker docker(run);
+    docker.ensure_network(docker::project_network(t.eff, t.domain));
+  }
+  std::error_code ec;
+  if (!c.dry_run) fs::create_directories(t.certs_d(), ec);
+  write_certs_d(run, t, t.certs_d());
+  if (oidc_enabled(t.eff.spec)) run.write_file("OIDC authentication config", t.oidc_config(), render_oidc_config(t.eff.spec));
+  bool created_now = false;
+  if (!cluster_exists(run, t.cluster())) {
+    ExecOptions o;
+    o.env["KIND_EXPERIMENTAL_DOCKER_NETWORK"] = t.network();
+    o.stdin_data = render_config(t);
+    o.timeout = std::chrono::minutes(10);
+    run.change("create kind cluster " + t.cluster(), {"kind", "create", "cluster", "--name", t.cluster(), "--config", "-"}, o);
+    created_now = true;
+  }
+  attach_nodes(run, t, created_now);
+  write_kubeconfig(run, t);
+  apply_cluster_objects(run, t);
+  if (!c.dry_run) std::cerr << "kind cluster " << t.cluster() << " is ready; kubeconfig: " << t.kubeconfig().string() << "\n";
+  return kExitOk;
+}
+
+int cmd_delete(const std::vector<std::string>& args) {
+  auto flags = lifecycle_flags(true);
+  Args a(flags, args);
+  if (a.has("help")) {
+    std::cout << "Delete the kind cluster of a Lo domain. Its network, registries, certs.d tree and\n"
+                 "kubeconfig stay (registries are lo-registry's).\n\n"
+                 "Usage:\n  lo-kind delete [DOMAIN] [--dry-run]\n\nFlags:\n" << format_flags(flags);
+    return kExitOk;
+  }
+  Common c = setup(a);
+  Runner run(c.dry_run, c.dry_run ? std::cout : std::cerr);
+  if (!cluster_exists(run, c.target.cluster())) {
+    std::cerr << "kind cluster " << c.target.cluster() << " does not exist; nothing to delete\n";
+    return kExitOk;
+  }
+  run.change("delete kind cluster " + c.target.cluster(), {"kind", "delete", "cluster", "--name", c.target.cluster()});
+  return kExitOk;
+}
+
+int cmd_status(const std::vector<std::string>& args) {
+  auto flags = lifecycle_flags(false);
+  Args a(flags, args);
+  if (a.has("help")) {
+    std::cout << "Print Running or NotFound for the kind cluster of a Lo domain.\n\n"
+                 "Usage:\n  lo-kind status [DOMAIN]\n\nFlags:\n" << format_flags(flags);
+    return kExitOk;
+  }
+  Common c = setup(a);
+  Runner run(false, std::cerr);
+  std::cout << (cluster_exists(run, c.target.cluster()) ? "Running" : "NotFound") << "\n";
+  return kExitOk;
+}
+
+int cmd_kubeconfig(const std::vector<std::string>& args) {
+  auto flags = lifecycle_flags(false);
+  Args a(flags, args);
+  if (a.has("help")) {
+    std::cout << "Write the kubeconfig of a Lo domain's kind cluster to .kubeconfig/<name>.yaml (0600)\n"
+                 "and print its path.\n\nUsage:\n  lo-kind kubeconfig [DOMAIN]\n\nFlags:\n" << format_flags(flags);
+    return kExitOk;
+  }
+  Common c = setup(a);
+  std::ostringstream quiet;
+  Runner run(false, quiet);
+  if (!cluster_exists(run, c.target.cluster()))
+    throw Error("kind cluster " + c.target.cluster() + " does not exist", "create it with 'kubectl lo provision " + c.target.domain + "'");
+  write_kubeconfig(run, c.target);
+  std::cout << c.target.kubeconfig().string() << "\n";
+  return kExitOk;
+}
+
+}  // namespace lo::kind

@@ -1,0 +1,135 @@
+// The objects lo-kind applies once the cluster answers:
+//   kube-public/local-registry-hosting   KEP-1755: where to push images
+//   kube-system/lok8s-registries          every registry with its real port
+//                                          (upstream wrote "5000" for all, Q4)
+//   kube-system/coredns-custom            server blocks from spec.coredns;
+//                                          deleted when nothing is configured
+//                                          (upstream left a stale one, Q30)
+// Applied with server-side apply, field manager "lo".
+#include <fstream>
+#include <memory>
+
+#include "kind.hpp"
+#include "lo/kube_client.hpp"
+#include "lo/log.hpp"
+#include "lo/runner.hpp"
+#include "lo/yaml_json.hpp"
+
+namespace lo::kind {
+namespace fs = std::filesystem;
+
+namespace {
+
+Json config_map(const std::string& ns, const std::string& name, Json data) {
+  return Json{{"apiVersion", "v1"},
+              {"kind", "ConfigMap"},
+              {"metadata", {{"name", name}, {"namespace", ns}, {"labels", {{"app.kubernetes.io/managed-by", "lo"}, {"lok8s.dev/type", "system"}}}}},
+              {"data", std::move(data)}};
+}
+
+const Registry* find_role(const EffectiveSpec& eff, RegistryRole role) {
+  for (const auto& r : eff.registries)
+    if (r.role == role) return &r;
+  return nullptr;
+}
+
+}  // namespace
+
+Json local_registry_hosting(const EffectiveSpec& eff) {
+  const Registry* build = find_role(eff, RegistryRole::Build);
+  Json hosting = {{"host", build->ip.str()},
+                  {"hostFromClusterNetwork", build->hostname},
+                  {"help", "https://kind.sigs.k8s.io/docs/user/local-registry/"}};
+  return config_map("kube-public", "local-registry-hosting", Json{{"localRegistryHosting.v1", json_to_yaml(hosting)}});
+}
+
+Json registries_config_map(const EffectiveSpec& eff) {
+  Json data = Json::object();
+  for (const auto& r : eff.registries) {
+    data[r.name + ".ip"] = r.ip.str();
+    data[r.name + ".port"] = std::to_string(r.port);
+    data[r.name + ".hostname"] = r.hostname;
+    data[r.name + ".role"] = to_string(r.role);
+    if (!r.upstream.empty()) data[r.name + ".url"] = r.upstream;
+    if (r.role == RegistryRole::Mirror) data[r.name + ".shared"] = r.shared ? "true" : "false";
+  }
+  return config_map("kube-system", "lok8s-registries", std::move(data));
+}
+
+// Data of coredns-custom: one server block per host, the inline servers and
+// overrides, and the *.server / *.override files of spec.coredns.import.
+Json coredns_custom_data(const Target& t) {
+  const Spec& s = t.eff.spec;
+  Json data = Json::object();
+  if (s.coredns.hosts) {
+    for (size_t i = 0; i < s.coredns.hosts->size(); ++i) {
+      const auto& h = (*s.coredns.hosts)[i];
+      std::string target = *h.target == "gateway" ? t.eff.pool->first.str() : *h.target;
+      data["host-" + std::to_string(i) + ".server"] =
+          *h.name + ":53 {\n    errors\n    template IN A {\n        match \".*\"\n        answer \"{{ .Name }} 30 IN A " + target +
+          "\"\n    }\n    template IN AAAA {\n        match \".*\"\n        rcode NOERROR\n    }\n    forward . /etc/resolv.conf\n    cache 30\n}\n";
+    }
+  }
+  auto trimmed = [](std::string v) {
+    while (!v.empty() && v.back() == '\n') v.pop_back();
+    return v + "\n";
+  };
+  if (s.coredns.servers) data["inline.server"] = trimmed(*s.coredns.servers);
+  if (s.coredns.overrides) data["inline.override"] = trimmed(*s.coredns.overrides);
+  std::string import = s.coredns.import.value_or("./coredns");
+  fs::path dir = import.rfind('/', 0) == 0 ? fs::path(import) : (t.ws.domain_dir(t.domain) / import).lexically_normal();
+  std::error_code ec;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.is_regular_file() && (e.path().extension() == ".server" || e.path().extension() == ".override")) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    std::ifstream in(f);
+    data[f.filename().string()] = std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  return data;
+}
+
+void apply_cluster_objects(Runner& run, const Target& t) {
+  Json hosting = local_registry_hosting(t.eff);
+  Json regs = registries_config_map(t.eff);
+  Json dns = coredns_custom_data(t);
+  // The client is made on first use, inside a step, so a cluster that does
+  // not answer is reported with the steps done before it.
+  std::unique_ptr<KubeClient> client;
+  std::optional<ResourceInfo> cm;
+  auto connect = [&] {
+    if (client) return;
+    KubeconfigRequest req;
+    req.path = t.kubeconfig();
+    client = std::make_unique<KubeClient>(load_kubeconfig(req));
+    cm = client->require_resource("v1", "ConfigMap");
+  };
+  auto apply = [&](const Json& obj) {
+    std::string ns = obj["metadata"]["namespace"], name = obj["metadata"]["name"];
+    run.step_if("apply", "configmap " + ns + "/" + name, [&] {
+      connect();
+      // Skip when the server already holds exactly this data (idempotent re-run).
+      auto current = client->get_object(*cm, ns, name);
+      // (compared without key order: the server need not keep ours)
+      if (current && nlohmann::json(current->value("data", Json::object())) == nlohmann::json(obj["data"])) return false;
+      client->apply(*cm, obj, ApplyOptions{});
+      return true;
+    });
+  };
+  apply(hosting);
+  apply(regs);
+  if (!dns.empty()) {
+    apply(config_map("kube-system", "coredns-custom", dns));
+    return;
+  }
+  run.step_if("remove", "configmap kube-system/coredns-custom (spec.coredns is empty)", [&] {
+    connect();
+    auto r = client->request("DELETE", KubeClient::object_path(*cm, "kube-system", "coredns-custom"));
+    if (r.status == 404) return false;
+    if (r.status >= 300) throw Error("the API server answered " + std::to_string(r.status));
+    return true;
+  });
+}
+
+}  // namespace lo::kind

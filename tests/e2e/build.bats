@@ -1,0 +1,367 @@
+#!/usr/bin/env bats
+bats_require_minimum_version 1.5.0
+# kubectl-lo-build end to end, with the real `kubectl kustomize`, on the
+# fixture project tests/fixtures/build/project (copied to a temp folder):
+#   lok8s.dev      targets collide, networking, platform, web; platform and
+#                  web share clusters/.targets/base, platform also uses the
+#                  component .targets/sidecar, a patch and a configMapGenerator
+#   api.lok8s.dev  a Deploy domain (clusterRef lok8s.dev) with target api
+
+setup() {
+  : "${LO_BIN:?LO_BIN must point at the bin folder of the build}"
+  : "${LO_FIXTURES:?LO_FIXTURES must point at tests/fixtures}"
+  command -v kubectl >/dev/null || skip "kubectl is needed for kubectl kustomize"
+  B="$LO_BIN/kubectl-lo-build"
+  T="$(mktemp -d)"
+  P="$T/project"
+  cp -r "$LO_FIXTURES/build/project" "$P"
+  cd "$P"
+  unset DOMAIN_NAME PATH_CLUSTERS LOK8S_KUSTOMIZE LOK8S_USER_TOKEN LOK8S_SPEC_LOADBALANCER_POOL
+  export NO_COLOR=1 LC_ALL=C
+  A="$P/clusters/lok8s.dev/artifacts"
+}
+
+teardown() {
+  for f in "${SLOW_PID_FILE:-/nonexistent}" "${SLOW_PID_FILE:-/nonexistent}.child"; do
+    if [ -f "$f" ]; then kill -9 "$(cat "$f")" 2>/dev/null || true; fi
+  done
+  cd /
+  rm -rf "$T"
+}
+
+# status of each target from `-o json`: "name=status name=status ..."
+statuses() {
+  "$B" "$@" -o json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(" ".join(t["name"] + "=" + t["status"] for t in d["targets"]))'
+}
+
+# Kind/namespace/name of every object `kubectl kustomize DIR` yields, sorted.
+objects() {
+  kubectl kustomize "$1" | python3 -c '
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(sys.stdin) if d]
+print("\n".join(sorted("%s/%s/%s/%s" % (d["apiVersion"], d["kind"], d["metadata"].get("namespace", ""), d["metadata"]["name"]) for d in docs)))'
+}
+
+@test "builds every target of the active domain into artifacts/<target>/ and lists them" {
+  run "$B"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"lok8s.dev: 4 built, 0 unchanged (4 targets)"* ]]
+  for t in collide networking platform web; do
+    [ -s "$A/$t/artifacts.yaml" ]
+    grep -q '^  - artifacts.yaml$' "$A/$t/kustomization.yaml"
+  done
+  [ "$(grep -c '^  - ' "$A/kustomization.yaml")" -eq 4 ]
+  grep -q 'name: platform-config-' "$A/platform/artifacts.yaml"
+  grep -q 'image: busybox:1.36' "$A/platform/artifacts.yaml"   # the component
+  grep -q 'replicas: 2' "$A/platform/artifacts.yaml"           # the patch
+  # The whole domain builds from the artifacts folder.
+  run objects "$A"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"v1/Namespace//networking"* ]]
+  [[ "$output" == *"apps/v1/Deployment/platform/app"* ]]
+  [[ "$output" == *"networking.k8s.io/v1/Ingress/web/app"* ]]
+  [ "$(echo "$output" | wc -l)" -eq 11 ]
+}
+
+@test "envsubst: only LOK8S_SPEC_* and LOK8S_USER_* with a value; other \$ text byte for byte" {
+  export LOK8S_SPEC_LOADBALANCER_POOL=from-the-environment   # must not beat the spec
+  export LOK8S_USER_TOKEN=s3cret
+  run "$B" web
+  [ "$status" -eq 0 ]
+  f="$A/web/artifacts.yaml"
+  grep -q -- '- --domain=lok8s.dev$' "$f"
+  grep -q 'value: 10.125.125.125-10.125.125.150$' "$f"
+  grep -q 'value: local/x$' "$f"
+  grep -q 'value: s3cret$' "$f"
+  grep -q -- '- --home=${HOME}$' "$f"
+  grep -q -- '- --pod=$(POD_NAME)$' "$f"
+  grep -q -- '- --cost=$5$' "$f"
+  grep -q 'value: ${LOK8S_SPEC_NOT_A_VARIABLE} $LOK8S_USER_UNSET_TOKEN$' "$f"
+  grep -q 'value: ${LOK8S_SPEC_CLUSTER_NAME:-fallback}$' "$f"
+  grep -q 'host: web.lok8s.dev$' "$f"
+  run ! grep -q 'from-the-environment' "$f"
+  # A variable the output uses changed: the target rebuilds.
+  export LOK8S_USER_TOKEN=rotated
+  run statuses web
+  [ "$output" = "web=built" ]
+  grep -q 'value: rotated$' "$f"
+}
+
+@test "a DOMAIN positional, named targets, --domain, and unknown names" {
+  run statuses lok8s.dev web networking
+  [ "$status" -eq 0 ]
+  [ "$output" = "web=built networking=built" ]
+  [ ! -e "$A/platform" ]
+  run statuses --domain lok8s.dev platform
+  [ "$output" = "platform=built" ]
+  run "$B" lok8s.dev nope
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"unknown target 'nope' in domain lok8s.dev"* ]]
+  [[ "$output" == *"known targets: collide, networking, platform, web"* ]]
+  run "$B" --domain missing.example
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"missing.example"* ]]
+  # A domain without targets/ is an error; an empty targets/ only a warning.
+  mkdir -p clusters/7.lok8s.dev
+  printf 'apiVersion: cluster.lok8s.dev/v1beta1\nkind: Lo\nmetadata:\n  name: seven\nspec:\n  cluster:\n    domain: 7.lok8s.dev\n' \
+    > clusters/7.lok8s.dev/cluster.lok8s.yaml
+  run "$B" 7.lok8s.dev
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"domain 7.lok8s.dev has no targets folder"* ]]
+  mkdir clusters/7.lok8s.dev/targets
+  run "$B" 7.lok8s.dev
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"warning: no targets in clusters/7.lok8s.dev/targets"* ]]
+  run "$B" --out x
+  [ "$status" -eq 2 ]
+  run "$B" -j 0
+  [ "$status" -eq 2 ]
+}
+
+@test "a Deploy domain builds its own targets with its cluster's variables" {
+  run "$B" api.lok8s.dev
+  [ "$status" -eq 0 ]
+  f="$P/clusters/api.lok8s.dev/artifacts/api/artifacts.yaml"
+  grep -q 'namespace: api$' "$f"
+  grep -q 'value: 10.125.125.125-10.125.125.150$' "$f"
+  [ ! -e "$A" ]
+}
+
+@test "a failing target: the others are built, its old artifact stays, kustomize's words in the summary" {
+  run "$B"
+  [ "$status" -eq 0 ]
+  before="$(sha256sum "$A/web/artifacts.yaml")"
+  echo "  broken: [" >> clusters/lok8s.dev/targets/web/ingress.yaml
+  echo "greeting=changed" > clusters/lok8s.dev/targets/platform/app.properties
+  run "$B"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"failed     web"* ]]
+  [[ "$output" == *"1 built, 2 unchanged, 1 failed"* ]]
+  [[ "$output" == *"target web failed:"*"ingress.yaml"* ]]      # kustomize's own message
+  [ "$before" = "$(sha256sum "$A/web/artifacts.yaml")" ]
+  grep -q 'greeting=changed' "$A/platform/artifacts.yaml"
+  grep -q '^  - web$' "$A/kustomization.yaml"                  # the last good one is still listed
+  run --separate-stderr "$B" -o json
+  [ "$status" -eq 1 ]
+  python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+w = [t for t in d["targets"] if t["name"] == "web"][0]
+assert w["status"] == "failed" and "ingress.yaml" in w["error"], w
+assert d["failed"] == 1 and d["domain"] == "lok8s.dev"' "$output"
+}
+
+@test "--split: one file per object, builds back to the same objects, collisions kept apart" {
+  run "$B"
+  [ "$status" -eq 0 ]
+  for t in collide networking platform web; do objects "$A/$t" > "$T/plain-$t"; done
+  run "$B" --split
+  [ "$status" -eq 0 ]
+  [ ! -e "$A/web/artifacts.yaml" ]
+  [ -f "$A/web/Deployment.web.app.yaml" ]
+  [ -f "$A/web/Service.web.app.yaml" ]
+  [ -f "$A/networking/Namespace.networking.yaml" ]
+  ls "$A/collide" | sort > "$T/collide-files"
+  printf '%s\n' Certificate.cert-manager.io.a.web.yaml Certificate.example.com.a.web.yaml \
+    Widget.example.com.a.b.2.yaml Widget.example.com.a.b.yaml kustomization.yaml | diff - "$T/collide-files"
+  for t in collide networking platform web; do
+    objects "$A/$t" | diff "$T/plain-$t" -
+  done
+  [ "$(objects "$A" | wc -l)" -eq 11 ]
+}
+
+@test "stale files of an earlier build are removed" {
+  run "$B" --split web
+  [ "$status" -eq 0 ]
+  [ -f "$A/web/Ingress.web.app.yaml" ]
+  sed -i '/ingress.yaml/d' clusters/lok8s.dev/targets/web/kustomization.yaml
+  run "$B" --split web
+  [ "$status" -eq 0 ]
+  [ ! -e "$A/web/Ingress.web.app.yaml" ]
+  [ -f "$A/web/Service.web.app.yaml" ]
+  run "$B" web
+  [ "$(ls "$A/web" | sort | tr '\n' ' ')" = "artifacts.yaml kustomization.yaml " ]
+  # A deleted target's artifacts go on the next full build, not on a partial one.
+  run "$B"
+  rm -rf clusters/lok8s.dev/targets/collide
+  run "$B" web
+  [ -d "$A/collide" ]
+  run ! grep -q collide "$A/kustomization.yaml"
+  run "$B"
+  [ ! -e "$A/collide" ]
+  [ ! -e "$A/.cache/collide.json" ]
+}
+
+@test "incremental: unchanged stays, and each kind of input rebuilds exactly who reads it" {
+  run statuses
+  [ "$output" = "collide=built networking=built platform=built web=built" ]
+  run statuses
+  [ "$output" = "collide=unchanged networking=unchanged platform=unchanged web=unchanged" ]
+  touch clusters/lok8s.dev/targets/web/ingress.yaml clusters/.targets/base/service.yaml
+  run statuses
+  [ "$output" = "collide=unchanged networking=unchanged platform=unchanged web=unchanged" ]
+
+  echo "# edited" >> clusters/lok8s.dev/targets/networking/namespace.yaml       # a resource file
+  run statuses
+  [ "$output" = "collide=unchanged networking=built platform=unchanged web=unchanged" ]
+  echo "# edited" >> clusters/.targets/base/service.yaml                        # a file of a shared base
+  run statuses
+  [ "$output" = "collide=unchanged networking=unchanged platform=built web=built" ]
+  sed -i 's/replicas: 2/replicas: 3/' clusters/lok8s.dev/targets/platform/replicas.yaml   # a patch
+  run statuses
+  [ "$output" = "collide=unchanged networking=unchanged platform=built web=unchanged" ]
+  grep -q 'replicas: 3' "$A/platform/artifacts.yaml"
+  echo "extra=1" >> clusters/lok8s.dev/targets/platform/app.properties          # a generator's file
+  run statuses
+  [ "$output" = "collide=unchanged networking=unchanged platform=built web=unchanged" ]
+  sed -i 's/busybox:1.36/busybox:1.37/' clusters/.targets/sidecar/sidecar.yaml  # a component
+  run statuses
+  [ "$output" = "collide=unchanged networking=unchanged platform=built web=unchanged" ]
+  grep -q 'busybox:1.37' "$A/platform/artifacts.yaml"
+  echo "# x" >> clusters/lok8s.dev/targets/collide/kustomization.yaml           # the kustomization itself
+  run statuses
+  [ "$output" = "collide=built networking=unchanged platform=unchanged web=unchanged" ]
+
+  rm "$A/web/artifacts.yaml"                                                    # an artifact removed
+  run statuses
+  [ "$output" = "collide=unchanged networking=unchanged platform=unchanged web=built" ]
+  rm -rf "$A/.cache"                                                            # the cache is disposable
+  run statuses
+  [ "$output" = "collide=built networking=built platform=built web=built" ]
+  run statuses --force
+  [ "$output" = "collide=built networking=built platform=built web=built" ]
+  run statuses --split
+  [ "$output" = "collide=built networking=built platform=built web=built" ]
+  run statuses --split
+  [ "$output" = "collide=unchanged networking=unchanged platform=unchanged web=unchanged" ]
+}
+
+@test "--stdout prints the YAML of the named targets and writes nothing" {
+  run "$B" web networking --stdout
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"kind: Ingress"* ]]
+  [[ "$output" == *"kind: Namespace"* ]]
+  [[ "$output" == *"value: 10.125.125.125-10.125.125.150"* ]]
+  [ ! -e "$A" ]
+  # Served from a current artifact once there is one, byte for byte the same.
+  "$B" web >/dev/null 2>&1
+  "$B" web --stdout > "$T/out.yaml"
+  cmp "$T/out.yaml" "$A/web/artifacts.yaml"
+  run "$B" --stdout --split
+  [ "$status" -eq 2 ]
+}
+
+@test "--split-file splits an existing file; a second split removes what is gone" {
+  cat > "$T/all.yaml" <<'EOF'
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: demo
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: demo
+data:
+  key: ${KEEP_ME}
+EOF
+  run "$B" --split-file "$T/all.yaml" --out "$T/out"
+  [ "$status" -eq 0 ]
+  [ "$(ls "$T/out" | tr '\n' ' ')" = "ConfigMap.demo.settings.yaml Namespace.demo.yaml kustomization.yaml " ]
+  grep -q 'key: ${KEEP_ME}' "$T/out/ConfigMap.demo.settings.yaml"
+  [ "$(objects "$T/out" | tr '\n' ' ')" = "v1/ConfigMap/demo/settings v1/Namespace//demo " ]
+  head -4 "$T/all.yaml" > "$T/one.yaml"
+  run "$B" --split-file - --out "$T/out" < "$T/one.yaml"
+  [ "$status" -eq 0 ]
+  [ "$(ls "$T/out" | tr '\n' ' ')" = "Namespace.demo.yaml kustomization.yaml " ]
+  # A folder whose kustomization.yaml lo did not write is left alone.
+  mkdir "$T/mine" && echo "resources: [x.yaml]" > "$T/mine/kustomization.yaml"
+  run "$B" --split-file "$T/all.yaml" --out "$T/mine"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"was not written by lo"* ]]
+  [ "$(ls "$T/mine")" = "kustomization.yaml" ]
+  printf 'kind: NoName\napiVersion: v1\n' > "$T/bad.yaml"
+  run "$B" --split-file "$T/bad.yaml" --out "$T/bad"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"bad.yaml:1"*"no metadata.name"* ]]
+}
+
+# A kustomize that prints half its output, then waits to be killed.
+slow_kustomize() {
+  SLOW_PID_FILE="$T/slow.pid"
+  export SLOW_PID_FILE SLOW_MARK="$T/slow.signalled"
+  cat > "$T/slow-kustomize" <<'EOF'
+#!/bin/bash
+echo $$ > "$SLOW_PID_FILE.tmp" && mv "$SLOW_PID_FILE.tmp" "$SLOW_PID_FILE"
+trap 'echo "$$ got a signal" > "$SLOW_MARK"; kill $child 2>/dev/null; exit 130' INT TERM
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: half\n'
+sleep 60 & child=$!
+echo $child > "$SLOW_PID_FILE.child"
+wait $child
+printf 'data: {}\n'
+EOF
+  chmod +x "$T/slow-kustomize"
+}
+
+wait_for_file() {
+  for _ in $(seq 100); do [ -f "$1" ] && return 0; sleep 0.1; done
+  return 1
+}
+
+@test "killed with -9 while kustomize writes: the previous artifact is intact, no temp files" {
+  run "$B" web
+  [ "$status" -eq 0 ]
+  before="$(sha256sum "$A/web/artifacts.yaml" "$A/web/kustomization.yaml" "$A/kustomization.yaml")"
+  slow_kustomize
+  LOK8S_KUSTOMIZE="$T/slow-kustomize" "$B" web --force 3>&- &
+  pid=$!
+  wait_for_file "$SLOW_PID_FILE"
+  kill -9 "$pid"
+  wait "$pid" || true
+  [ "$before" = "$(sha256sum "$A/web/artifacts.yaml" "$A/web/kustomization.yaml" "$A/kustomization.yaml")" ]
+  [ -z "$(find "$P/clusters" -name '*lo-tmp*')" ]
+  # The next build goes on from there.
+  run statuses web
+  [ "$output" = "web=unchanged" ]
+}
+
+@test "Ctrl-C (SIGINT) stops kustomize, writes nothing and exits 130" {
+  run "$B"
+  [ "$status" -eq 0 ]
+  before="$(find "$A" -type f -exec sha256sum {} + | sort)"
+  slow_kustomize
+  LOK8S_KUSTOMIZE="$T/slow-kustomize" "$B" --force --split -j 2 3>&- &
+  pid=$!
+  wait_for_file "$SLOW_PID_FILE"
+  sleep 0.2
+  kill -INT "$pid"
+  rc=0
+  wait "$pid" || rc=$?
+  [ "$rc" -eq 130 ]
+  wait_for_file "$SLOW_MARK"                     # the child was told to stop
+  [ "$before" = "$(find "$A" -type f -exec sha256sum {} + | sort)" ]
+  [ -z "$(find "$P/clusters" -name '*lo-tmp*')" ]
+}
+
+@test "temp files a killed build left behind are cleaned by the next build" {
+  run "$B" web
+  touch "$A/web/.artifacts.yaml.lo-tmp-999999999-3"
+  mkdir "$A/.web.lo-tmp-999999999-4"
+  run "$B" web --force
+  [ "$status" -eq 0 ]
+  [ -z "$(find "$A" -name '*lo-tmp*')" ]
+}
+
+@test "kubectl lo build goes through the front door too" {
+  [ -x "$LO_BIN/kubectl-lo" ] || skip "kubectl-lo is not built"
+  run "$LO_BIN/kubectl-lo" build lok8s.dev networking
+  [ "$status" -eq 0 ]
+  [ -f "$A/networking/artifacts.yaml" ]
+  run "$LO_BIN/kubectl-lo" build --help
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"--split-file"* ]]
+}

@@ -1,0 +1,573 @@
+#!/usr/bin/env bats
+# kubectl lo deploy end to end: the real binary against the test API server
+# (a fresh one per test), checked with real kubectl where the cluster's state
+# matters.
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+  : "${LO_BIN:?LO_BIN must point at the bin folder of the build}"
+  DEPLOY="$LO_BIN/kubectl-lo-deploy"
+  APISERVER="$LO_BIN/../tests/lo-test-apiserver"
+  [ -x "$APISERVER" ] || skip "lo-test-apiserver is not built"
+  T="$(mktemp -d)"
+  S="$T/srv"
+  P="$T/project"
+  mkdir -p "$S" "$P/clusters"
+  unset DOMAIN_NAME PATH_CLUSTERS
+  export NO_COLOR=1
+  export KUBECONFIG="$T/no-such-kubeconfig"
+  export HOME="$T/home"
+  start_server --crd-delay-ms 300 --workload-delay-ms 200
+  lo_spec lok8s.dev local
+  cd "$P"
+}
+
+# start_server ARGS...: a fresh test API server (the previous one stops).
+start_server() {
+  if [ -n "${SERVER_PID:-}" ]; then
+    kill "$SERVER_PID" 2>/dev/null
+    wait "$SERVER_PID" 2>/dev/null || true
+    rm -rf "$S" && mkdir -p "$S"
+  fi
+  "$APISERVER" --dir "$S" "$@" >"$T/server.log" 2>&1 3>&- &
+  SERVER_PID=$!
+  for _ in $(seq 200); do [ -s "$S/url" ] && break; sleep 0.05; done
+  [ -s "$S/url" ] || { cat "$T/server.log"; return 1; }
+  URL="$(cat "$S/url")"
+}
+
+teardown() {
+  [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  rm -rf "$T"
+}
+
+# lo_spec DOMAIN NAME: a minimal Lo cluster spec.
+lo_spec() {
+  mkdir -p "$P/clusters/$1"
+  printf 'apiVersion: cluster.lok8s.dev/v1beta1\nkind: Lo\nmetadata:\n  name: %s\nspec:\n  cluster:\n    domain: %s\n' \
+    "$2" "$1" > "$P/clusters/$1/cluster.lok8s.yaml"
+}
+
+# artifact DOMAIN TARGET < yaml: the built artifacts of a target.
+artifact() {
+  mkdir -p "$P/clusters/$1/artifacts/$2"
+  cat > "$P/clusters/$1/artifacts/$2/artifacts.yaml"
+}
+
+k() { kubectl --kubeconfig "$S/kubeconfig-cert.yaml" "$@"; }
+
+# control METHOD PATH [JSON]: the test server's /lo-test endpoints.
+control() {
+  curl -sS --fail --cacert "$S/ca.crt" -H "Authorization: Bearer $(cat "$S/token")" \
+    -X "$1" ${3:+-H 'Content-Type: application/json' --data "$3"} "$URL$2"
+}
+
+stat_of() { control GET /lo-test/stats | jq -r "$1"; }
+
+crd_and_widgets() {
+  cat <<'EOF'
+apiVersion: example.com/v1
+kind: Widget
+metadata: {name: w1, namespace: demo}
+spec: {size: 3}
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget, listKind: WidgetList}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+---
+apiVersion: example.com/v1
+kind: Gadget
+metadata: {name: g1}
+spec: {color: red}
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gadgets.example.com}
+spec:
+  group: example.com
+  scope: Cluster
+  names: {plural: gadgets, singular: gadget, kind: Gadget, listKind: GadgetList}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: demo}
+EOF
+}
+
+deployment() {  # deployment NAME NAMESPACE [BEHAVIOR]
+  cat <<EOF
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: $1
+  namespace: $2
+  annotations: {lo.test/behavior: "${3:-ready}"}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: $1}}
+  template:
+    metadata: {labels: {app: $1}}
+    spec: {containers: [{name: app, image: nginx}]}
+EOF
+}
+
+@test "CRDs and their instances in one file: CRDs first, Established by watch, then the instances" {
+  crd_and_widgets | artifact lok8s.dev app
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"to $URL, context \"lo-test\""* ]]
+  [[ "$output" == *"CustomResourceDefinition/widgets.example.com created"* ]]
+  [[ "$output" == *"ok: CustomResourceDefinition/gadgets.example.com: established"* ]]
+  [[ "$output" == *"Widget/demo/w1 created"* ]]
+  [[ "$output" == *"Gadget/g1 created"* ]]
+  [[ "$output" == *"5 objects (5 created, 0 configured, 0 unchanged)"* ]]
+  # The server saw the CRDs before any instance, and waited by WATCH.
+  [ "$(stat_of '.byVerb.WATCH')" -ge 1 ]
+  run k get widget w1 -n demo -o 'jsonpath={.spec.size}'
+  [ "$output" = "3" ]
+  run k get gadget g1 -o 'jsonpath={.spec.color}'
+  [ "$output" = "red" ]
+}
+
+@test "a second deploy reports unchanged objects, a changed one as configured" {
+  { crd_and_widgets; echo '---'; printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: demo}\ndata: {a: one}\n'; } | artifact lok8s.dev app
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml"
+  [ "$status" -eq 0 ]
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"6 objects (0 created, 0 configured, 6 unchanged)"* ]]
+  [[ "$output" != *"ConfigMap/demo/cfg"* ]]
+  sed -i 's/a: one/a: two/' "$P/clusters/lok8s.dev/artifacts/app/artifacts.yaml"
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"ConfigMap/demo/cfg configured"* ]]
+  [[ "$output" == *"(0 created, 1 configured, 5 unchanged)"* ]]
+  [ "$(k get cm cfg -n demo -o 'jsonpath={.data.a}')" = "two" ]
+}
+
+@test "workloads are awaited: Deployment, StatefulSet, DaemonSet and Job become healthy" {
+  {
+    printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: apps}\n---\n'
+    deployment web apps; echo '---'
+    cat <<'EOF'
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: apps}
+spec:
+  replicas: 2
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template: {metadata: {labels: {app: db}}, spec: {containers: [{name: db, image: postgres}]}}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: apps}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template: {metadata: {labels: {app: agent}}, spec: {containers: [{name: a, image: busybox}]}}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate, namespace: apps}
+spec:
+  template: {spec: {restartPolicy: Never, containers: [{name: m, image: busybox}]}}
+EOF
+  } | artifact lok8s.dev app
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-token.yaml"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"waiting on 4 workloads"* ]]
+  [[ "$output" == *"ok: Deployment/apps/web: 2 replicas available"* ]]
+  [[ "$output" == *"ok: StatefulSet/apps/db"* ]]
+  [[ "$output" == *"ok: DaemonSet/apps/agent"* ]]
+  [[ "$output" == *"ok: Job/apps/migrate: complete"* ]]
+  [[ "$output" == *"4 workloads ready"* ]]
+}
+
+@test "a Deployment whose rollout fails is an error naming it and its condition (exit 1)" {
+  { printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: apps}\n---\n'; deployment good apps; echo '---'; deployment broken apps fail; } |
+    artifact lok8s.dev app
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml"
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"Deployment/apps/broken: failed: progress deadline exceeded: ReplicaSet \"broken-"*"has timed out progressing."* ]]
+  [[ "$output" == *"target app: 1 of 2 workloads failed"* ]]
+}
+
+@test "a Deployment that never becomes available times out with its last condition (exit 1)" {
+  { printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: apps}\n---\n'; deployment stuck apps stuck; } | artifact lok8s.dev app
+  start=$SECONDS
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" --timeout 2s
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [ $((SECONDS - start)) -lt 10 ]
+  [[ "$output" == *"Deployment/apps/stuck: not ready: 0 of 2 updated replicas available: ReplicaSet \"stuck-"*"is progressing."* ]]
+  [[ "$output" == *"1 of 1 workloads not ready after 2.0s"* ]]
+  [[ "$output" == *"--timeout"* ]]
+}
+
+@test "a failed Job fails the deploy with its reason" {
+  cat <<'EOF' | artifact lok8s.dev app
+apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate, annotations: {lo.test/behavior: fail}}
+spec:
+  template: {spec: {restartPolicy: Never, containers: [{name: m, image: busybox}]}}
+EOF
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"Job/default/migrate: failed: failed (BackoffLimitExceeded): Job has reached the specified backoff limit"* ]]
+}
+
+@test "--wait=false skips the health wait" {
+  { printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: apps}\n---\n'; deployment stuck apps stuck; } | artifact lok8s.dev app
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" --wait=false
+  [ "$status" -eq 0 ]
+  [[ "$output" != *"waiting on"* ]]
+}
+
+@test "--filter selects objects by lok8s.dev/KEY=VALUE across the selected targets" {
+  cat <<'EOF' | artifact lok8s.dev a
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: sys-a, labels: {lok8s.dev/type: system}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: app-a, labels: {lok8s.dev/type: app}}
+EOF
+  cat <<'EOF' | artifact lok8s.dev b
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: sys-b, labels: {lok8s.dev/type: system, lok8s.dev/tier: core}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: plain-b}
+EOF
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" --filter type=system
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"ConfigMap/default/sys-a created"* ]]
+  [[ "$output" == *"ConfigMap/default/sys-b created"* ]]
+  run k get cm -o name
+  [[ "$output" == *"configmap/sys-a"* && "$output" == *"configmap/sys-b"* ]]
+  [[ "$output" != *"app-a"* && "$output" != *"plain-b"* ]]
+  # Filters AND together and stay within the named targets.
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" lok8s.dev a --filter type=system --filter tier=core
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"[a] nothing to deploy (2 objects, none matches --filter)"* ]]
+}
+
+@test "a malformed --filter is a usage error (exit 2) before anything is applied" {
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n' | artifact lok8s.dev a
+  for f in type 'type=' '=system' 'a b=c' 'key=v;rm -rf /' 'lok8s.dev/type=x'; do
+    run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" --filter "$f"
+    echo "$f -> $status $output"
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"invalid --filter"* ]]
+  done
+  [ "$(stat_of '.requests')" -eq 0 ]
+}
+
+@test "a Deploy domain deploys its own artifacts to its clusterRef's cluster, in spec.namespace" {
+  mkdir -p "$P/clusters/api.lok8s.dev" "$P/.kubeconfig"
+  printf 'apiVersion: cluster.lok8s.dev/v1beta1\nkind: Deploy\nmetadata: {name: api}\nspec:\n  clusterRef: {domain: lok8s.dev}\n  namespace: api-ns\n' \
+    > "$P/clusters/api.lok8s.dev/deploy.lok8s.yaml"
+  # The cluster domain's kubeconfig (metadata.name "local"); KUBECONFIG points nowhere.
+  cp "$S/kubeconfig-token.yaml" "$P/.kubeconfig/local.yaml"
+  cat <<'EOF' | artifact api.lok8s.dev svc
+apiVersion: v1
+kind: Namespace
+metadata: {name: api-ns}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: api-config}
+data: {k: v}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: elsewhere, namespace: default}
+EOF
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: not-this-one}\n' | artifact lok8s.dev svc
+  run "$DEPLOY" api.lok8s.dev
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"deploying api.lok8s.dev (deploy domain of cluster lok8s.dev) [svc] to $URL, context \"lo-test\" from .kubeconfig/local.yaml; default namespace api-ns"* ]]
+  [ "$(k get cm api-config -n api-ns -o 'jsonpath={.data.k}')" = "v" ]
+  k get cm elsewhere -n default
+  run k get cm not-this-one -n default
+  [ "$status" -ne 0 ]
+  # --domain works the same, and the flag's position does not matter (upstream B-1).
+  run "$DEPLOY" svc --domain api.lok8s.dev
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"3 objects (0 created, 0 configured, 3 unchanged)"* ]]
+}
+
+@test "a Deploy domain whose clusterRef names no domain is an error" {
+  mkdir -p "$P/clusters/api.lok8s.dev"
+  printf 'apiVersion: cluster.lok8s.dev/v1beta1\nkind: Deploy\nmetadata: {name: api}\nspec:\n  clusterRef: {domain: nowhere.lok8s.dev}\n' \
+    > "$P/clusters/api.lok8s.dev/deploy.lok8s.yaml"
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n' | artifact api.lok8s.dev svc
+  run "$DEPLOY" api.lok8s.dev --kubeconfig "$S/kubeconfig-cert.yaml"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"nowhere.lok8s.dev"* ]]
+}
+
+@test "the domain's own kubeconfig is used; -n sets the namespace of objects that name none" {
+  mkdir -p "$P/.kubeconfig"
+  cp "$S/kubeconfig-cert.yaml" "$P/.kubeconfig/local.yaml"
+  printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: team}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n' |
+    artifact lok8s.dev app
+  run "$DEPLOY" -n team
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"from .kubeconfig/local.yaml; default namespace team"* ]]
+  k get cm c -n team
+}
+
+@test "KUBECONFIG is the fallback when the domain has no kubeconfig" {
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n' | artifact lok8s.dev app
+  KUBECONFIG="$T/missing.yaml:$S/kubeconfig-token.yaml" run "$DEPLOY"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"kubeconfig-token.yaml; default namespace default"* ]]
+  run "$DEPLOY"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"no kubeconfig"* ]]
+}
+
+@test "unknown targets and missing artifacts are errors that say what to do" {
+  mkdir -p "$P/clusters/lok8s.dev/targets/web" "$P/clusters/lok8s.dev/targets/db"
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n' | artifact lok8s.dev web
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" lok8s.dev nope
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"unknown target 'nope' in domain lok8s.dev"* ]]
+  [[ "$output" == *"known targets: db, web"* ]]
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"no artifacts for target db"* ]]
+  [[ "$output" == *"run kubectl lo build lok8s.dev"* ]]
+  [ "$(stat_of '.requests')" -eq 0 ]
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" web
+  [ "$status" -eq 0 ]
+}
+
+@test "a split target deploys the files its kustomization.yaml lists" {
+  d="$P/clusters/lok8s.dev/artifacts/split"
+  mkdir -p "$d"
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: one}\n' > "$d/ConfigMap.one.yaml"
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: two}\n' > "$d/ConfigMap.two.yaml"
+  printf 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ConfigMap.one.yaml\n  - ConfigMap.two.yaml\n' > "$d/kustomization.yaml"
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" split
+  echo "$output"
+  [ "$status" -eq 0 ]
+  k get cm one two
+}
+
+@test "every auth kind works: client cert (data and file), token, token file, exec plugin, insecure" {
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n' | artifact lok8s.dev app
+  for kc in cert certfile token tokenfile exec insecure; do
+    run "$DEPLOY" --kubeconfig "$S/kubeconfig-$kc.yaml"
+    echo "$kc: $output"
+    [ "$status" -eq 0 ]
+  done
+}
+
+@test "rejected credentials and an untrusted server are errors naming the kubeconfig" {
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n' | artifact lok8s.dev app
+  sed "s/token: .*/token: \"wrong-token\"/" "$S/kubeconfig-token.yaml" > "$T/bad-token.yaml"
+  run "$DEPLOY" --kubeconfig "$T/bad-token.yaml"
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"401"* && "$output" == *"user \"lo-test\""* && "$output" == *"bad-token.yaml"* ]]
+  grep -v certificate-authority-data "$S/kubeconfig-token.yaml" > "$T/no-ca.yaml"
+  run "$DEPLOY" --kubeconfig "$T/no-ca.yaml"
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"TLS certificate is not trusted"* ]]
+}
+
+@test "tls-server-name is the name the server certificate is checked against" {
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n' | artifact lok8s.dev app
+  # The server's certificate names 127.0.0.1 and localhost only.
+  sed 's/^\(    server: .*\)$/\1\n    tls-server-name: localhost/' "$S/kubeconfig-token.yaml" > "$T/sni-ok.yaml"
+  run "$DEPLOY" --kubeconfig "$T/sni-ok.yaml"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  sed 's/^\(    server: .*\)$/\1\n    tls-server-name: other.example/' "$S/kubeconfig-token.yaml" > "$T/sni-bad.yaml"
+  run "$DEPLOY" --kubeconfig "$T/sni-bad.yaml"
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"TLS certificate is not trusted"* && "$output" == *"tls-server-name"* ]]
+}
+
+@test "429 with Retry-After, 500s, 503, dropped watches and 410 Gone are recovered from" {
+  start_server --workload-delay-ms 1500
+  { printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: apps}\n---\n'
+    printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c1, namespace: apps}\n---\n'
+    printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c2, namespace: apps}\n---\n'
+    deployment web1 apps; echo '---'; deployment web2 apps; } | artifact lok8s.dev app
+  # The first watch of deployments is refused with 410 Gone (re-list), the
+  # next two are cut after one event each (resume from the last version).
+  control POST /lo-test/faults '[
+    {"method": "PATCH", "pathRegex": "/configmaps/", "status": 429, "retryAfter": 1, "times": 2},
+    {"method": "GET", "pathRegex": "^/api/v1$", "status": 500, "times": 2},
+    {"method": "PATCH", "pathRegex": "/namespaces/apps$", "status": 503, "times": 1},
+    {"method": "WATCH", "pathRegex": "deployments", "status": 410, "times": 1},
+    {"method": "WATCH", "pathRegex": "deployments", "dropWatchAfterEvents": 1, "times": 2}
+  ]' >/dev/null
+  start=$SECONDS
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" -v=2
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"retrying PATCH"*"429 Too Many Requests"* ]]
+  [[ "$output" == *"retrying GET /api/v1"*"500 Internal Server Error"* ]]
+  [[ "$output" == *"retrying PATCH /api/v1/namespaces/apps?"*"503 Service Unavailable"* ]]
+  [[ "$output" == *"is gone; listing again"* ]]
+  [[ "$output" == *"ok: Deployment/apps/web1"* && "$output" == *"ok: Deployment/apps/web2"* ]]
+  # Retry-After: 1 was honoured (at least one second spent waiting).
+  [ $((SECONDS - start)) -ge 1 ]
+  control GET /lo-test/faults
+  [ "$(control GET /lo-test/faults | jq length)" -eq 0 ]
+  [ "$(stat_of '.byVerb.WATCH')" -ge 3 ]
+  [ "$(k get cm c2 -n apps -o name)" = "configmap/c2" ]
+}
+
+@test "retries are bounded: a server that keeps failing is an error" {
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n' | artifact lok8s.dev app
+  control POST /lo-test/faults '[{"method": "PATCH", "pathRegex": "/configmaps/", "status": 500, "retryAfter": 0, "times": -1}]' >/dev/null
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml"
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"ConfigMap/default/c"* && "$output" == *"nothing after this phase was applied"* ]]
+  [ "$(stat_of '.byVerb.PATCH')" -eq 9 ]  # one try and 8 retries
+}
+
+@test "fields another manager owns are a conflict naming field and manager; --force-conflicts takes them" {
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: shared, namespace: default}\ndata: {owner: them, other: x}\n' |
+    k apply --server-side --field-manager=helm -f -
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: shared, namespace: default}\ndata: {owner: lo, other: x, mine: y}\n' |
+    artifact lok8s.dev app
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml"
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"ConfigMap/default/shared: conflicts with other field managers:"* ]]
+  [[ "$output" == *".data.owner is owned by \"helm\""* ]]
+  [[ "$output" == *"--force-conflicts"* ]]
+  [ "$(k get cm shared -o 'jsonpath={.data.owner}')" = "them" ]
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" --force-conflicts
+  [ "$status" -eq 0 ]
+  [ "$(k get cm shared -o 'jsonpath={.data.owner}')" = "lo" ]
+}
+
+@test "-o yaml prints every applied object as the server returned it; -o json a v1 List" {
+  { crd_and_widgets; echo '---'; deployment web demo; } | artifact lok8s.dev app
+  run --separate-stderr "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" -o yaml
+  [ "$status" -eq 0 ]
+  echo "$output" > "$T/out.yaml"
+  python3 - "$T/out.yaml" <<'EOF'
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+names = sorted(f"{d['kind']}/{d['metadata'].get('namespace', '')}/{d['metadata']['name']}" for d in docs)
+want = sorted(["CustomResourceDefinition//gadgets.example.com", "CustomResourceDefinition//widgets.example.com",
+               "Deployment/demo/web", "Gadget//g1", "Namespace//demo", "Widget/demo/w1"])
+assert names == want, names
+for d in docs:
+    assert d["metadata"]["uid"] and d["metadata"]["resourceVersion"], d
+    assert "managedFields" not in d["metadata"]
+EOF
+  run --separate-stderr "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" -o json
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | jq -r .kind)" = "List" ]
+  [ "$(echo "$output" | jq '.items | length')" -eq 6 ]
+  [[ "$stderr" == *"deployed lok8s.dev"* ]]
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" -o wide
+  [ "$status" -eq 2 ]
+}
+
+@test "--dry-run=server reports what would change and persists nothing" {
+  { crd_and_widgets; echo '---'; printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: existing}\ndata: {a: new}\n'; } |
+    artifact lok8s.dev app
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: existing, namespace: default}\ndata: {a: old}\n' |
+    k apply --server-side --field-manager=lo -f -
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" --dry-run=server
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"CustomResourceDefinition/widgets.example.com created (server dry run)"* ]]
+  [[ "$output" == *"Widget/demo/w1 not checked"* ]]
+  [[ "$output" == *"ConfigMap/default/existing configured (server dry run)"* ]]
+  [[ "$output" == *"nothing was changed"* ]]
+  run k get crd widgets.example.com
+  [ "$status" -ne 0 ]
+  [ "$(k get cm existing -o 'jsonpath={.data.a}')" = "old" ]
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" --dry-run=client
+  [ "$status" -eq 2 ]
+}
+
+@test "no token, key or certificate text appears in any output at -v=0..10" {
+  { printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\n'; deployment web default; } | artifact lok8s.dev app
+  secrets=("$(cat "$S/token")")
+  for f in client.key client.crt ca.crt; do
+    while IFS= read -r line; do [ -n "$line" ] && secrets+=("$line"); done < <(grep -v -- '-----' "$S/$f")
+  done
+  for field in client-certificate-data client-key-data certificate-authority-data; do
+    secrets+=("$(grep "$field" "$S/kubeconfig-cert.yaml" | awk '{print $2}' | cut -c1-48)")
+  done
+  sed "s/token: .*/token: \"rejected-token-text-1234\"/" "$S/kubeconfig-token.yaml" > "$T/bad.yaml"
+  secrets+=("rejected-token-text-1234" "-----BEGIN")
+  [ "${#secrets[@]}" -gt 10 ]
+  for v in 0 1 2 3 4 5 6 7 8 9 10; do
+    for kc in "$S/kubeconfig-cert.yaml" "$S/kubeconfig-token.yaml" "$S/kubeconfig-exec.yaml" "$T/bad.yaml"; do
+      run "$DEPLOY" --kubeconfig "$kc" -v="$v" -o yaml
+      for s in "${secrets[@]}"; do
+        if [[ "$output" == *"$s"* ]]; then
+          echo "secret text leaked at -v=$v with $kc: $s"
+          return 1
+        fi
+      done
+    done
+  done
+  # The check itself can fail: at -v=6 the request lines are there.
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-token.yaml" -v=6
+  [[ "$output" == *"PATCH $URL/api/v1/namespaces/default/configmaps/c?fieldManager=lo"* ]]
+}
+
+@test "objects of kinds the server does not serve are reported before anything is applied" {
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\napiVersion: nope.example.com/v1\nkind: Thing\nmetadata: {name: t}\n' |
+    artifact lok8s.dev app
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml"
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"artifacts.yaml, document 2: kind: the API server does not serve nope.example.com/v1 (kind Thing)"* ]]
+  [ "$(stat_of '.byVerb.PATCH // 0')" -eq 0 ]
+}
+
+@test "usage: --help exits 0, unknown flags and bad values exit 2" {
+  run "$DEPLOY" --help
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"kubectl lo deploy [DOMAIN] [TARGET...]"* ]]
+  run "$DEPLOY" --bogus
+  [ "$status" -eq 2 ]
+  run "$DEPLOY" --timeout soon
+  [ "$status" -eq 2 ]
+  run "$DEPLOY" --concurrency 0
+  [ "$status" -eq 2 ]
+}
