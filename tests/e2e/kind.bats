@@ -9,7 +9,7 @@ setup_file() {
   export APISERVER_DIR="$(mktemp -d)"
   "$LO_BIN/../tests/lo-test-apiserver" --dir "$APISERVER_DIR" > "$APISERVER_DIR/server.log" 2>&1 &
   echo $! > "$APISERVER_DIR/pid"
-  for _ in $(seq 100); do [ -f "$APISERVER_DIR/url" ] && break; sleep 0.1; done
+  for _ in $(seq 300); do [ -f "$APISERVER_DIR/url" ] && break; sleep 0.1; done
   [ -f "$APISERVER_DIR/url" ]
 }
 

@@ -118,9 +118,9 @@ teardown() {
   [[ "$output" == *"Tilt is not installed"*"https://docs.tilt.dev/install.html"* ]]
   # with the fake tilt: up stays in the foreground; down stops it and destroys the cluster
   PATH="$LO_SRC/tests/fakes/bin:$PATH" "$LO" up --root "$P" dev.example.com > "$T/up.log" 2>&1 &
-  for _ in $(seq 50); do [ -f "$P/.tilt.pid" ] && break; sleep 0.1; done
+  for _ in $(seq 300); do [ -f "$P/.tilt.pid" ] && break; sleep 0.1; done
   [ -f "$P/.tilt.pid" ]
-  for _ in $(seq 50); do grep -q '^up' "$LO_FAKE_STATE/tilt.log" 2>/dev/null && break; sleep 0.1; done
+  for _ in $(seq 300); do grep -q '^up' "$LO_FAKE_STATE/tilt.log" 2>/dev/null && break; sleep 0.1; done
   grep -q "^up | KUBECONFIG=$P/.kubeconfig/dev.yaml | cwd=$P" "$LO_FAKE_STATE/tilt.log"
   run "$LO" down --root "$P" dev.example.com
   [ "$status" -eq 0 ]
