@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "driver.hpp"
 #include "lo/cli.hpp"
 #include "lo/error.hpp"
 #include "lo/exec.hpp"
@@ -27,23 +28,15 @@ int version(const Argv& args) {
 }
 
 int dispatch(const std::string& binary, const Argv& args) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::path sibling = self_exe_dir() / binary;
-  std::optional<fs::path> target;
-  if (::access(sibling.c_str(), X_OK) == 0) target = sibling;
-  else target = find_program(binary);
-  if (!target)
-    throw Error("cannot find " + binary + " next to " + self_exe_dir().string() + " or on PATH",
-                "reinstall lo (kubectl krew install lo) so that all its binaries sit together");
+  std::string target = driver::sibling_program(binary);
   std::vector<std::string> words{binary};
   words.insert(words.end(), args.begin(), args.end());
   std::vector<char*> c_args;
   for (auto& w : words) c_args.push_back(w.data());
   c_args.push_back(nullptr);
   std::cout.flush();
-  ::execv(target->c_str(), c_args.data());
-  throw Error("cannot run " + target->string() + ": " + std::strerror(errno));
+  ::execv(target.c_str(), c_args.data());
+  throw Error("cannot run " + target + ": " + std::strerror(errno));
 }
 
 }  // namespace lo::cmd

@@ -15,12 +15,16 @@
 namespace lo::driver {
 namespace fs = std::filesystem;
 
-int run_sibling(const std::string& binary, const std::vector<std::string>& args) {
+std::string sibling_program(const std::string& binary) {
   fs::path sibling = self_exe_dir() / binary;
-  std::string program = ::access(sibling.c_str(), X_OK) == 0 ? sibling.string() : binary;
-  if (!find_program(program))
-    throw Error("cannot find " + binary + " next to kubectl-lo or on PATH", "reinstall lo so that all its binaries sit together");
-  std::vector<std::string> argv{program};
+  if (::access(sibling.c_str(), X_OK) == 0) return sibling.string();
+  if (auto p = find_program(binary)) return p->string();
+  throw Error("cannot find " + binary + " next to " + self_exe_dir().string() + " or on PATH",
+              "reinstall lo (kubectl krew install lo) so that all its binaries sit together");
+}
+
+int run_sibling(const std::string& binary, const std::vector<std::string>& args) {
+  std::vector<std::string> argv{sibling_program(binary)};
   argv.insert(argv.end(), args.begin(), args.end());
   ExecOptions o;
   o.inherit_stdout = true;
@@ -72,8 +76,7 @@ class LoDriver : public Driver {
   static std::string capture(const std::string& binary, std::vector<std::string> args, const Context& c) {
     auto extra = common_args(c);
     args.insert(args.end(), extra.begin(), extra.end());
-    fs::path sibling = self_exe_dir() / binary;
-    std::vector<std::string> argv{::access(sibling.c_str(), X_OK) == 0 ? sibling.string() : binary};
+    std::vector<std::string> argv{sibling_program(binary)};
     argv.insert(argv.end(), args.begin(), args.end());
     ExecOptions o;
     o.inherit_stderr = true;
