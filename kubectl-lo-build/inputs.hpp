@@ -4,31 +4,23 @@
 // an exec or KRM-function plugin, a kustomization it cannot parse), the
 // target is "volatile" and is rebuilt every time.
 //
-// Followed, relative to the kustomization that names them (kustomize's
-// types.Kustomization, v5):
-//   resources, bases           files, or folders with a kustomization (walked)
-//   components                 folders with a Component (walked)
-//   crds, configurations       files
-//   openapi.path               file
-//   patches[].path, patchesJson6902[].path, replacements[].path
-//   patchesStrategicMerge[]    a file when one exists by that name (else inline)
-//   configMapGenerator[], secretGenerator[]: files ([key=]path; a folder
-//                              means every file directly in it), envs, env
-//   helmCharts[]               valuesFile, additionalValuesFiles and every
-//                              file of the chart at <helmGlobals.chartHome|
-//                              charts>/<name>; a chart not there yet is
-//                              pulled by kustomize: volatile
-//   helmChartInflationGenerator[] (the deprecated form of the same)
-//   generators, transformers, validators: inline YAML strings, files or
-//                              folders of plugin configs; builtin plugins
-//                              (apiVersion: builtin) are followed through
-//                              their own file fields (path, paths, files,
-//                              envs, env, valuesFile, replacements[].path);
-//                              any other plugin runs code lo cannot see
-//                              into: volatile
-// (lo::read_kustomization in lo/kustomization.hpp lists the same fields for
-// lint; this walker also needs the plugin configs, chart folders and
-// generator folders, and must never throw.)
+// The fields are read by lo::read_kustomization's reader (lo/kustomization.hpp,
+// which lists them); this walker follows what it returns, by kind:
+//   resources, bases, components  a file is an input; a folder is walked;
+//                              a name that is not there and reads like a URL,
+//                              git or host path is a remote base: volatile
+//   files (crds, patches, generator files, values, ...): an input; a folder
+//                              means every file directly in it; remote: volatile
+//   patchesStrategicMerge      a file when one exists by that name (else inline)
+//   helm charts                every file of the chart's folder (<helmGlobals.
+//                              chartHome|charts>/<name>); a chart not there
+//                              yet is pulled by kustomize: volatile
+//   generators, transformers, validators: plugin config files are read for
+//                              the files of builtin plugins (relative to the
+//                              kustomization that lists them); a folder is
+//                              walked and the files its kustomization lists
+//                              are plugin configs; any plugin other than a
+//                              builtin runs code lo cannot see into: volatile
 // Each folder's kustomization file is itself an input, and a missing file is
 // an input too (its appearance triggers a rebuild).
 #pragma once

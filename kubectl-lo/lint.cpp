@@ -86,7 +86,7 @@ void check_kustomization(const Workspace& ws, DomainResult& r, const fs::path& d
                 "create it or remove the reference");
       continue;
     }
-    if (ref.kustomization_dir && fs::is_directory(ref.path, ec)) check_kustomization(ws, r, ref.path, seen);
+    if (ref.kustomization_dir() && fs::is_directory(ref.path, ec)) check_kustomization(ws, r, ref.path, seen);
   }
 }
 

@@ -1,41 +1,27 @@
 // What a target's build reads (kubectl-lo-build/inputs.hpp) and how the
 // build cache decides a target is unchanged (kubectl-lo-build/cache.hpp).
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "kubectl-lo-build/cache.hpp"
 #include "kubectl-lo-build/inputs.hpp"
+#include "scratch_dir.hpp"
 
 namespace fs = std::filesystem;
 using lo::build::collect_inputs;
 
 namespace {
 
-class InputsTest : public ::testing::Test {
+class InputsTest : public ScratchDirTest {
  protected:
-  void SetUp() override {
-    root_ = fs::temp_directory_path() / ("lo-inputs-test-" + std::to_string(::getpid()) + "-" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_);
-  }
-  void TearDown() override { fs::remove_all(root_); }
-
-  void put(const std::string& rel, const std::string& text) {
-    fs::path p = root_ / rel;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p) << text;
-  }
   // The inputs as paths relative to root_, for readable expectations.
   std::vector<std::string> rel(const lo::build::Inputs& in) {
     std::vector<std::string> out;
     for (const auto& f : in.files) out.push_back(f.lexically_relative(root_).string());
     return out;
   }
-  fs::path root_;
 };
 
 TEST_F(InputsTest, FollowsEveryFieldThatNamesALocalFile) {
@@ -110,6 +96,12 @@ TEST_F(InputsTest, WhatLoCannotSeeIntoIsVolatile) {
        "plugin"},
       {"helmCharts:\n- name: minecraft\n  repo: https://charts.example.com\n", "helm chart"},
       {"resources: [a.yaml\n", "cannot parse"},
+      {"- a.yaml\n", "kustomization.yaml is not a mapping"},
+      {"crds: [https://example.com/crd.yaml]\n", "remote file https://example.com/crd.yaml"},
+      {"generators: [https://example.com/p.yaml]\n", "remote plugin config https://example.com/p.yaml"},
+      {"transformers:\n- |-\n  apiVersion: builtin\n  kind: FancyTransformer\n", "unknown builtin plugin FancyTransformer"},
+      {"helmChartInflationGenerator:\n- {chartName: db, chartRepoUrl: https://db.example.com}\n",
+       "helm chart https://db.example.com/db is not in"},
   };
   for (const auto& c : cases) {
     put("t/kustomization.yaml", c.kustomization);
@@ -118,6 +110,23 @@ TEST_F(InputsTest, WhatLoCannotSeeIntoIsVolatile) {
     ASSERT_FALSE(in.reasons.empty()) << c.kustomization;
     EXPECT_NE(in.reasons[0].find(c.reason_part), std::string::npos) << in.reasons[0];
   }
+}
+
+TEST_F(InputsTest, PluginConfigsAreFollowedRelativeToTheKustomizationThatListsThem) {
+  put("t/kustomization.yaml",
+      "transformers: [plugins]\n"
+      "generators: [gen.yaml]\n"
+      "helmChartInflationGenerator:\n- {chartName: db, chartHome: vendored, values: db.yaml}\n");
+  put("t/plugins/kustomization.yaml", "resources: [psm.yaml]\n");
+  put("t/plugins/psm.yaml",
+      "apiVersion: builtin\nkind: PatchStrategicMergeTransformer\nmetadata: {name: p}\npaths: [patch.yaml, absent.yaml]\n");
+  put("t/gen.yaml", "apiVersion: builtin\nkind: SecretGenerator\nmetadata: {name: s}\nenvs: [s.env]\n");
+  for (const char* f : {"t/patch.yaml", "t/db.yaml", "t/vendored/db/Chart.yaml", "t/plugins/patch.yaml"}) put(f, "x\n");
+  auto in = collect_inputs(root_ / "t");
+  EXPECT_FALSE(in.volatile_build) << (in.reasons.empty() ? "" : in.reasons[0]);
+  EXPECT_EQ(rel(in), (std::vector<std::string>{"t/db.yaml", "t/gen.yaml", "t/kustomization.yaml", "t/patch.yaml",
+                                               "t/plugins/kustomization.yaml", "t/plugins/psm.yaml", "t/s.env",
+                                               "t/vendored/db/Chart.yaml"}));
 }
 
 TEST_F(InputsTest, SharedBasesAndCyclesAreWalkedOnce) {

@@ -202,6 +202,20 @@ lo_spec() {
   [ "$status" -eq 0 ]
 }
 
+@test "lint: files named inside inline builtin plugins must exist" {
+  lo_spec lok8s.dev local
+  export LOK8S_ADDONS="$LO_SRC/addons"
+  mkdir -p "$P/clusters/lok8s.dev/targets/web"
+  printf 'transformers:\n- |-\n  apiVersion: builtin\n  kind: PatchTransformer\n  metadata: {name: p}\n  path: patch.yaml\n' \
+    > "$P/clusters/lok8s.dev/targets/web/kustomization.yaml"
+  run "$LO" lint --root "$P" lok8s.dev
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"targets/web/kustomization.yaml:2: transformers[0].path: references 'patch.yaml', which does not exist"* ]]
+  touch "$P/clusters/lok8s.dev/targets/web/patch.yaml"
+  run "$LO" lint --root "$P" lok8s.dev
+  [ "$status" -eq 0 ]
+}
+
 @test "lint: a dev cluster must run its production cluster's Kubernetes version" {
   lo_spec example.com dev $'  network:\n    name: dev\n    cidr: 10.1.0.0/24\n  bootstrap: []\n  kubernetes:\n    version: v1.31.4\n'
   mkdir -p "$P/clusters/cluster.example.in.net"
