@@ -10,6 +10,7 @@
 #include <iostream>
 #include <thread>
 
+#include "kubectl-lo-build/api_vars.hpp"
 #include "kubectl-lo-build/cache.hpp"
 #include "kubectl-lo-build/envsubst.hpp"
 #include "kubectl-lo-build/folder.hpp"
@@ -19,6 +20,7 @@
 #include "kubectl-lo-build/kustomize.hpp"
 #include "kubectl-lo-build/report.hpp"
 #include "kubectl-lo-build/split.hpp"
+#include "lo/domain_cluster.hpp"
 #include "lo/error.hpp"
 #include "lo/fs.hpp"
 #include "lo/log.hpp"
@@ -52,7 +54,7 @@ struct Context {
   fs::path targets_dir, artifacts_dir, cache_dir;
   Kustomize kustomize;
   EnvOverrides child_env;
-  VarMap vars;
+  std::optional<BuildVariables> vars;
   std::string key;  // cache key of this lo, kustomize and mode
   bool split = false, to_stdout = false, force = false;
   Progress* progress = nullptr;
@@ -90,7 +92,7 @@ TargetResult build_one(const Context& c, const std::string& name) {
     } else if (!old) {
       r.why = "no earlier build";
     } else {
-      Check chk = check_stamp(*old, c.key, in.files, c.vars, adir);
+      Check chk = check_stamp(*old, c.key, in.files, c.vars->get(c.vars->recorded_in(old->vars)), adir);
       if (chk.up_to_date && c.to_stdout) {
         // Tilt asks for the YAML on every save: serve the artifact when it is
         // current and still the exact bytes the stamp recorded.
@@ -124,16 +126,29 @@ TargetResult build_one(const Context& c, const std::string& name) {
 
     std::vector<FileState> snapshot = snapshot_inputs(in.files, old ? &*old : nullptr);
     if (c.progress) c.progress->started(name);
-    ExecResult res = run_kustomize(c.kustomize, tdir, c.child_env);
+    EnvOverrides env = c.child_env;
+    if (in.volatile_build) {
+      // Its plugins may read the API endpoint from the environment, as they
+      // could upstream. A broken kubeconfig fails only targets whose output
+      // uses the variables (below), not every target with a plugin.
+      try {
+        const VarMap& all = c.vars->get(true);
+        for (std::string_view n : {kApiHost, kApiPort})
+          if (auto it = all.find(std::string(n)); it != all.end()) env[it->first] = it->second;
+      } catch (const Error&) {
+      }
+    }
+    ExecResult res = run_kustomize(c.kustomize, tdir, env);
     if (g_interrupt.load()) return r;  // Interrupted: nothing written
     if (!res.ok()) {
       r.status = Status::Failed;
-      r.error = kustomize_error(res);
+      r.error = kustomize_error(c.kustomize, res);
       r.seconds = since(t0);
       return r;
     }
     std::set<std::string> referenced;
-    std::string text = envsubst(res.out, c.vars, &referenced);
+    const VarMap& vars = c.vars->get(c.vars->mentioned_in(res.out));
+    std::string text = envsubst(res.out, vars, &referenced);
     res.out.clear();
     res.out.shrink_to_fit();
     if (c.to_stdout) {
@@ -166,7 +181,7 @@ TargetResult build_one(const Context& c, const std::string& name) {
     }
     stamp.key = c.key;
     stamp.inputs = std::move(snapshot);
-    stamp.vars = referenced_values(referenced, c.vars);
+    stamp.vars = referenced_values(referenced, vars);
     for (const auto& f : files) stamp.outputs.push_back(stat_file(adir / f.name));
     stamp.outputs.push_back(stat_file(adir / "kustomization.yaml"));
     for (auto& o : stamp.outputs) o.path = fs::path(o.path).filename().string();
@@ -256,12 +271,17 @@ int run_build(const BuildOptions& o) {
     return kExitOk;
   }
 
-  c.vars = substitution_variables(domain_spec_variables(c.ws, domain), environ);
+  LoadedDomain loaded = load_domain(c.ws, domain);
+  std::optional<LoadedDomain> cluster = load_cluster_ref(c.ws, loaded);
+  KubeconfigChoice kubeconfig = choose_kubeconfig(c.ws, cluster ? *cluster : loaded, o.kubeconfig, o.context);
+  if (kubeconfig.request.path) find_kubeconfig_files(kubeconfig.request);  // a --kubeconfig that does not exist
+  c.vars.emplace(substitution_variables(domain_spec_variables(loaded, cluster), environ), c.ws, std::move(kubeconfig));
   c.kustomize = find_kustomize();
+  c.kustomize.timeout = o.timeout;
   unsigned jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
   unsigned parallel = std::min<unsigned>(jobs, static_cast<unsigned>(targets.size()));
   c.child_env = go_tuning(parallel);
-  for (const auto& [k, v] : c.vars)
+  for (const auto& [k, v] : c.vars->base())
     if (k.rfind("LOK8S_SPEC_", 0) == 0) c.child_env[k] = v;
   if (fs::is_directory(c.domain.dir / "secrets", ec)) c.child_env["PATH_SECRETS"] = (c.domain.dir / "secrets").string();
   c.key = Sha256()

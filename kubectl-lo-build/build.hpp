@@ -17,6 +17,7 @@
 // alone, and the domain listing never names them.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,9 @@ struct BuildOptions {
   std::optional<std::string> root;
   std::optional<std::string> domain;     // --domain
   std::vector<std::string> positionals;  // [DOMAIN] [TARGET...]
+  std::optional<std::string> kubeconfig;  // --kubeconfig
+  std::optional<std::string> context;     // --context
+  std::chrono::milliseconds timeout{std::chrono::minutes(10)};  // per kustomize run; 0: none
   bool split = false;
   bool to_stdout = false;
   bool force = false;

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <thread>
 
+#include "lo/duration.hpp"
 #include "lo/error.hpp"
 
 namespace lo::build {
@@ -114,10 +115,12 @@ ExecResult run_kustomize(const Kustomize& k, const fs::path& dir, const EnvOverr
   argv.push_back(dir.string());
   ExecOptions o;
   o.env = env;
+  o.timeout = k.timeout;
+  o.own_process_group = true;  // so the timeout and Ctrl-C reach its plugins too
   return run(argv, o);
 }
 
-std::string kustomize_error(const ExecResult& r) {
+std::string kustomize_error(const Kustomize& k, const ExecResult& r) {
   std::string err;
   size_t pos = 0;
   while (pos < r.err.size()) {
@@ -131,8 +134,11 @@ std::string kustomize_error(const ExecResult& r) {
   err = start == std::string::npos ? std::string() : err.substr(start);
   constexpr size_t kMax = 8192;
   if (err.size() > kMax) err = err.substr(0, kMax) + "\n[...]";
+  if (r.timed_out)
+    return "kustomize did not finish within " + format_duration(k.timeout) + " and was stopped\n" +
+           (err.empty() ? "" : "it had printed:\n" + err + "\n") +
+           "(a remote base without network? a plugin waiting for input? --timeout DURATION gives it longer, 0 no limit)";
   if (!err.empty()) return err;
-  if (r.timed_out) return "kustomize timed out";
   if (r.term_signal) return std::string("kustomize was killed by signal ") + std::to_string(r.term_signal) + " (" +
                             ::strsignal(r.term_signal) + ")";
   return "kustomize exited with code " + std::to_string(r.exit_code) + " and printed nothing";

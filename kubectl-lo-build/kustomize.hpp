@@ -11,6 +11,7 @@
 // kustomize's own message where it does not.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -25,6 +26,9 @@ struct Kustomize {
   std::vector<std::string> argv;  // program, subcommand and flags; the folder comes last
   std::string display;            // e.g. "kubectl kustomize", for messages
   std::string identity;           // what the build cache keys on
+  // --timeout: a run that takes longer is killed with its whole process
+  // group (plugins, helm) and fails. 0: no limit.
+  std::chrono::milliseconds timeout{0};
 };
 
 // Throws lo::Error when no kustomize can be found or LOK8S_KUSTOMIZE names
@@ -44,7 +48,8 @@ EnvOverrides go_tuning(unsigned parallel);
 ExecResult run_kustomize(const Kustomize& k, const std::filesystem::path& dir, const EnvOverrides& env);
 
 // kustomize's own words for a failed run (its stderr, trimmed), or what
-// ended it when it said nothing.
-std::string kustomize_error(const ExecResult& r);
+// ended it when it said nothing. A run that hit the timeout says so first:
+// "kustomize did not finish within 10m".
+std::string kustomize_error(const Kustomize& k, const ExecResult& r);
 
 }  // namespace lo::build

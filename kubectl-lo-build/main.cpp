@@ -6,13 +6,14 @@
 
 #include "kubectl-lo-build/build.hpp"
 #include "lo/cli.hpp"
+#include "lo/duration.hpp"
 #include "lo/error.hpp"
 #include "lo/log.hpp"
 
 namespace {
 
 std::vector<lo::Flag> flags() {
-  return lo::common_flags() + lo::domain_flags() +
+  return lo::common_flags() + lo::domain_flags() + lo::kubeconfig_flags() +
          std::vector<lo::Flag>{
              {"split", 0, false, "", "write one file per resource (<Kind>.<namespace>.<name>.yaml) instead of artifacts.yaml"},
              {"split-file", 0, true, "FILE", "split an existing multi-document YAML file (- for stdin) into --out"},
@@ -20,6 +21,7 @@ std::vector<lo::Flag> flags() {
              {"stdout", 0, false, "", "print the built YAML of the targets and write nothing (for Tilt)"},
              {"jobs", 'j', true, "N", "targets built at once (default: the number of cores)"},
              {"force", 'f', false, "", "rebuild targets even when nothing they read has changed"},
+             {"timeout", 0, true, "DURATION", "stop a kustomize run that takes longer and fail its target (default 10m; 0: no limit)"},
              {"output", 'o', true, "FORMAT", "json: print a machine-readable summary on stdout"},
          };
 }
@@ -48,6 +50,15 @@ void usage(std::ostream& out) {
          "             environment). The spec wins over an exported LOK8S_SPEC_* of the same name; the\n"
          "             environment only adds LOK8S_SPEC_* names the spec lacks. Unset names and every\n"
          "             other $ text stay as written.\n"
+         "  API        LOK8S_USER_API_HOST and LOK8S_USER_API_PORT, unless exported, come from the server\n"
+         "             of the context's cluster in the kubeconfig 'kubectl lo deploy' uses: --kubeconfig/\n"
+         "             --context, else <root>/.kubeconfig/<metadata.name>.yaml of the domain (a Deploy\n"
+         "             domain: of its clusterRef), else $KUBECONFIG or ~/.kube/config. HOST is the URL's\n"
+         "             host, an IPv6 address without brackets (a URL written around it must add them);\n"
+         "             PORT the URL's port, else 443 (https) or 80 (http). No kubeconfig or no current\n"
+         "             context: both stay unset (-v says why); a malformed kubeconfig fails the targets\n"
+         "             that use them. It is read only for targets that use them or run plugins (whose\n"
+         "             kustomize gets both in its environment); a changed server rebuilds those targets.\n"
          "  Cache      clusters/<domain>/artifacts/.cache/ (safe to delete). A target rebuilds when a\n"
          "             file its kustomization reaches, a variable its output uses, lo, kustomize or the\n"
          "             mode changed, or its artifacts were touched; remote bases and exec/KRM plugins\n"
@@ -56,6 +67,9 @@ void usage(std::ostream& out) {
          "             .2, .3 in document order. Files of an earlier build that are gone are removed.\n"
          "  Folders    A failed target keeps its last artifacts. A full build removes the artifacts of\n"
          "             targets that no longer exist; a build of named targets leaves them.\n"
+         "  --timeout  Per kustomize run (a remote base without network, a plugin waiting for input):\n"
+         "             on expiry kustomize and everything it started are killed and the target fails\n"
+         "             with \"kustomize did not finish within <duration>\". Durations: 90s, 10m, 1m30s, 1h.\n"
          "  Exit       0 ok, 1 a target failed, 2 usage error, 130 interrupted (Ctrl-C).\n";
 }
 
@@ -83,7 +97,7 @@ int run(const std::vector<std::string>& words) {
     if (!out || out->empty()) throw lo::UsageError("--split-file needs --out DIR", "name the folder to write into");
     if (!args.positionals().empty())
       throw lo::UsageError("--split-file takes no DOMAIN or TARGET arguments, got '" + args.positionals().front() + "'");
-    for (const char* f : {"split", "stdout", "force", "domain", "jobs"})
+    for (const char* f : {"split", "stdout", "force", "domain", "jobs", "kubeconfig", "context", "timeout"})
       if (args.has(f)) throw lo::UsageError(std::string("--") + f + " cannot be combined with --split-file");
     return lo::build::run_split_file({*file, *out, json});
   }
@@ -101,6 +115,13 @@ int run(const std::vector<std::string>& words) {
   o.json = json;
   o.verbosity = lo::log::verbosity();
   if (auto j = args.get("jobs")) o.jobs = parse_jobs(*j);
+  o.kubeconfig = args.get("kubeconfig");
+  o.context = args.get("context");
+  if (auto t = args.get("timeout")) {
+    auto d = lo::parse_duration(*t);
+    if (!d) throw lo::UsageError("invalid --timeout '" + *t + "'", "give a duration such as 90s, 10m or 1m30s, or 0 for no limit");
+    o.timeout = *d;
+  }
   return lo::build::run_build(o);
 }
 

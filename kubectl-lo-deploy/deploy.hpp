@@ -40,9 +40,6 @@ struct DeployOptions {
   int verbosity = 0;
 };
 
-// Parses "120s", "2m", "1m30s", "500ms", "1h" or a plain number of seconds.
-std::optional<std::chrono::milliseconds> parse_duration(const std::string& text);
-
 // --- plan ---------------------------------------------------------------------
 
 struct LabelFilter {

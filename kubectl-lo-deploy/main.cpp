@@ -3,6 +3,7 @@
 
 #include "deploy.hpp"
 #include "lo/cli.hpp"
+#include "lo/duration.hpp"
 #include "lo/log.hpp"
 
 namespace {
@@ -87,7 +88,7 @@ lo::deploy::DeployOptions parse(const std::vector<std::string>& argv) {
     else if (a == "--wait" || a == "--wait=true") o.wait = true;
   }
   if (auto t = args.get("timeout")) {
-    auto d = lo::deploy::parse_duration(*t);
+    auto d = lo::parse_duration(*t);
     if (!d || d->count() <= 0)
       throw lo::UsageError("invalid --timeout '" + *t + "'", "give a positive duration such as 120s, 5m or 1m30s");
     o.timeout = *d;

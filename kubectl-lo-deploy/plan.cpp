@@ -5,38 +5,13 @@
 #include <set>
 
 #include "deploy.hpp"
+#include "lo/domain_cluster.hpp"
 #include "lo/fs.hpp"
 #include "lo/kustomization.hpp"
 #include "lo/yaml_json.hpp"
 
 namespace lo::deploy {
 namespace fs = std::filesystem;
-
-std::optional<std::chrono::milliseconds> parse_duration(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  bool plain = std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
-  if (plain) {
-    if (text.size() > 9) return std::nullopt;
-    return std::chrono::seconds(std::stol(text));
-  }
-  double total_ms = 0;
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t start = i;
-    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
-    if (i == start || i - start > 9) return std::nullopt;
-    double n = std::stod(text.substr(start, i - start));
-    size_t ustart = i;
-    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
-    std::string unit = text.substr(ustart, i - ustart);
-    if (unit == "ms") total_ms += n;
-    else if (unit == "s") total_ms += n * 1000;
-    else if (unit == "m") total_ms += n * 60000;
-    else if (unit == "h") total_ms += n * 3600000;
-    else return std::nullopt;
-  }
-  return std::chrono::milliseconds(static_cast<long long>(total_ms));
-}
 
 namespace {
 
@@ -169,17 +144,7 @@ Plan make_plan(const DeployOptions& o) {
   Plan plan{ws, load_domain(ws, name), std::nullopt, {}, {}};
   for (const auto& f : o.filters) plan.filters.push_back(parse_filter(f));
 
-  if (plan.domain.spec.kind == SpecKind::Deploy) {
-    const Spec& s = plan.domain.spec;
-    if (!s.clusterRefDomain || s.clusterRefDomain->empty())
-      throw Error(Location{s.file, "spec.clusterRef.domain", s.line_of("spec.clusterRef")}, "is missing",
-                  "a Deploy domain names the cluster domain it deploys to");
-    plan.cluster = load_domain(ws, *s.clusterRefDomain);
-    if (plan.cluster->spec.kind == SpecKind::Deploy)
-      throw Error(Location{s.file, "spec.clusterRef.domain", s.line_of("spec.clusterRef.domain")},
-                  "'" + *s.clusterRefDomain + "' is a deploy domain, not a cluster",
-                  "point clusterRef at a domain with a cluster.lok8s.yaml");
-  }
+  plan.cluster = load_cluster_ref(ws, plan.domain);
 
   // Targets: the folders of targets/; a domain without sources (artifacts
   // delivered by CI) deploys the folders of artifacts/.

@@ -80,12 +80,16 @@ WaitResult wait_healthy(KubeClient& client, std::vector<WaitItem>& items,
         result.all_ready = true;
         break;
       }
-      if (failed > 0 || running == 0) break;
+      if (failed > 0) break;
       auto now = std::chrono::steady_clock::now();
       if (now >= deadline) {
         result.timed_out = true;
         break;
       }
+      // The watches end at the deadline too: only an end before it means
+      // they stopped (checked second, so a loaded machine cannot turn a
+      // timeout into "waiting stopped").
+      if (running == 0) break;
       auto left = std::chrono::duration_cast<std::chrono::seconds>(deadline - now).count();
       size_t pending = items.size() - ready - failed;
       if (shown > 3) waiting += ", ...";

@@ -444,3 +444,108 @@ TEST(KubeconfigHelpers, Base64AndRfc3339) {
   EXPECT_FALSE(lo::parse_rfc3339("2024-05-01 10:00"));
   EXPECT_FALSE(lo::parse_rfc3339("yesterday"));
 }
+
+// --- the server URL (kubectl lo build's LOK8S_USER_API_HOST/PORT, the client's base URL) ---
+
+struct UrlCase {
+  std::string url, scheme, host, port, path, url_host;
+  bool port_explicit;
+};
+
+TEST(ServerUrl, HostPortAndPathOfEveryShape) {
+  std::vector<UrlCase> cases = {
+      {"https://1.2.3.4:6443", "https", "1.2.3.4", "6443", "", "1.2.3.4", true},
+      {"https://api.example.com", "https", "api.example.com", "443", "", "api.example.com", false},
+      {"http://api.example.com", "http", "api.example.com", "80", "", "api.example.com", false},
+      {"https://api.example.com/", "https", "api.example.com", "443", "", "api.example.com", false},
+      {"https://[::1]:6443", "https", "::1", "6443", "", "[::1]", true},
+      {"https://[fd00:10:125::1]", "https", "fd00:10:125::1", "443", "", "[fd00:10:125::1]", false},
+      {"https://[fe80::1%25eth0]:443", "https", "fe80::1%25eth0", "443", "", "[fe80::1%25eth0]", true},
+      {"https://h:6443/path", "https", "h", "6443", "/path", "h", true},
+      {"https://rancher.example.com/k8s/clusters/c-m-1/", "https", "rancher.example.com", "443",
+       "/k8s/clusters/c-m-1", "rancher.example.com", false},
+      {"https://[::1]:8443/a/b?x=1#f", "https", "::1", "8443", "/a/b", "[::1]", true},
+      {"HTTPS://Host:06443", "https", "Host", "6443", "", "Host", true},
+      {"https://user:pass@h:1", "https", "h", "1", "", "h", true},
+      {"https://h:", "https", "h", "443", "", "h", false},
+  };
+  for (const auto& c : cases) {
+    auto u = lo::parse_server_url(c.url);
+    ASSERT_TRUE(u) << c.url;
+    EXPECT_EQ(u->scheme, c.scheme) << c.url;
+    EXPECT_EQ(u->host, c.host) << c.url;
+    EXPECT_EQ(u->port, c.port) << c.url;
+    EXPECT_EQ(u->portExplicit, c.port_explicit) << c.url;
+    EXPECT_EQ(u->path, c.path) << c.url;
+    EXPECT_EQ(u->url_host(), c.url_host) << c.url;
+  }
+}
+
+TEST(ServerUrl, RejectsWhatIsNoServer) {
+  for (std::string bad : {"", "1.2.3.4:6443", "api.example.com", "ftp://h", "https://", "https://:6443",
+                          "https://[::1", "https://[]:1", "https://[::1]x", "https://[h.example.com]:1",
+                          "https://::1:6443", "https://h:0", "https://h:65536", "https://h:12x", "https://h:123456",
+                          "https://h o/", "unix:///run/k8s.sock"})
+    EXPECT_FALSE(lo::parse_server_url(bad)) << bad;
+}
+
+TEST_F(Kubeconfig, ContextServerReadsNoUserAndFollowsTheContext) {
+  // The first cluster is not the current context's (upstream B-12 took it);
+  // the user names files that do not exist, which must not matter here.
+  auto f = write("k.yaml",
+                 "clusters:\n- name: first\n  cluster: {server: 'https://first:1'}\n"
+                 "- name: mine\n  cluster: {server: 'https://[fd00::7]:6443', certificate-authority: gone.crt}\n"
+                 "users:\n- name: u\n  user: {client-certificate: gone.crt, client-key: gone.key}\n"
+                 "contexts:\n- name: a\n  context: {cluster: first, user: u}\n- name: b\n  context: {cluster: mine, user: u}\n"
+                 "current-context: b\n");
+  lo::KubeconfigRequest req;
+  req.path = f;
+  auto s = lo::load_context_server(req);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->server, "https://[fd00::7]:6443");
+  EXPECT_EQ(s->contextName, "b");
+  EXPECT_EQ(s->clusterName, "mine");
+  EXPECT_EQ(s->clusterFile, f);
+  req.context = "a";
+  EXPECT_EQ(lo::load_context_server(req)->server, "https://first:1");
+  req.context = "zzz";
+  EXPECT_THROW(lo::load_context_server(req), lo::Error);
+}
+
+TEST_F(Kubeconfig, ContextServerWithoutAContextIsNothing) {
+  lo::KubeconfigRequest req;
+  req.path = write("empty.yaml", "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\ncurrent-context: \"\"\n");
+  EXPECT_FALSE(lo::load_context_server(req));
+  req.path = write("blank.yaml", "");
+  EXPECT_FALSE(lo::load_context_server(req));
+}
+
+TEST_F(Kubeconfig, MalformedServerNamesTheFieldAndHidesUserInfo) {
+  auto f = write("k.yaml", "clusters:\n- name: c\n  cluster: {server: 'https://admin:hunter2@[::1'}\n"
+                           "contexts:\n- name: a\n  context: {cluster: c}\ncurrent-context: a\n");
+  lo::KubeconfigRequest req;
+  req.path = f;
+  try {
+    lo::load_context_server(req);
+    FAIL();
+  } catch (const lo::Error& e) {
+    EXPECT_EQ(e.problems().front().where.file, f.string());
+    EXPECT_EQ(e.problems().front().where.field, "clusters[0].cluster.server");
+    EXPECT_EQ(error_text(e).find("hunter2"), std::string::npos) << error_text(e);
+  }
+}
+
+TEST_F(Kubeconfig, FindFilesSaysWhyThereAreNone) {
+  lo::KubeconfigRequest req;
+  req.kubeconfigEnv = "";
+  req.home = dir / "home";
+  std::string why;
+  EXPECT_TRUE(lo::find_kubeconfig_files(req, &why).empty());
+  EXPECT_NE(why.find(".kube/config does not exist"), std::string::npos) << why;
+  req.kubeconfigEnv = (dir / "a.yaml").string();
+  EXPECT_TRUE(lo::find_kubeconfig_files(req, &why).empty());
+  EXPECT_NE(why.find("none of the files in KUBECONFIG exists"), std::string::npos) << why;
+  write("home/.kube/config", "");
+  req.kubeconfigEnv = "";
+  EXPECT_EQ(lo::find_kubeconfig_files(req).size(), 1u);
+}

@@ -114,12 +114,15 @@ std::vector<Flag> domain_flags() {
   return {{"domain", 0, true, "DOMAIN", "the domain (folder under clusters/) to act on"}};
 }
 
-std::vector<Flag> cluster_flags() {
+std::vector<Flag> kubeconfig_flags() {
   return {
       {"kubeconfig", 0, true, "FILE", "kubeconfig file (default: the domain's own, else $KUBECONFIG)"},
       {"context", 0, true, "NAME", "kubeconfig context to use"},
-      {"namespace", 'n', true, "NS", "namespace for objects that name none"},
   };
+}
+
+std::vector<Flag> cluster_flags() {
+  return kubeconfig_flags() + std::vector<Flag>{{"namespace", 'n', true, "NS", "namespace for objects that name none"}};
 }
 
 std::vector<Flag> operator+(std::vector<Flag> a, const std::vector<Flag>& b) {

@@ -19,8 +19,10 @@ extern char** environ;
 namespace lo {
 namespace {
 
-// Live child pids, kept in a fixed table so that signal_children() can walk it
-// from a signal handler without locks or allocation.
+// Live children, kept in a fixed table so that signal_children() can walk it
+// from a signal handler without locks or allocation. Each slot holds what
+// kill() takes: the pid, or minus the pid for a child leading its own
+// process group.
 constexpr int kMaxChildren = 256;
 std::atomic<pid_t> g_children[kMaxChildren];
 
@@ -105,8 +107,8 @@ std::filesystem::path self_exe_dir() {
 
 void signal_children(int sig) {
   for (auto& slot : g_children) {
-    pid_t pid = slot.load();
-    if (pid > 0) ::kill(pid, sig);
+    pid_t target = slot.load();
+    if (target != 0) ::kill(target, sig);
   }
 }
 
@@ -160,7 +162,12 @@ ExecResult run(const std::vector<std::string>& argv, const ExecOptions& options)
   sigset_t none;
   sigemptyset(&none);
   posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  short spawn_flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
+  if (options.own_process_group) {
+    posix_spawnattr_setpgroup(&attr, 0);
+    spawn_flags |= POSIX_SPAWN_SETPGROUP;
+  }
+  posix_spawnattr_setflags(&attr, spawn_flags);
 
   std::vector<std::string> args(argv);
   auto c_args = c_array(args);
@@ -172,7 +179,8 @@ ExecResult run(const std::vector<std::string>& argv, const ExecOptions& options)
   posix_spawn_file_actions_destroy(&fa);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) throw Error("cannot run '" + argv[0] + "': " + std::strerror(rc));
-  track(pid);
+  const pid_t kill_target = options.own_process_group ? -pid : pid;
+  track(kill_target);
 
   in_pipe.close_read();
   out_pipe.close_write();
@@ -199,7 +207,7 @@ ExecResult run(const std::vector<std::string>& argv, const ExecOptions& options)
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) {
         result.timed_out = true;
-        ::kill(pid, SIGKILL);
+        ::kill(kill_target, SIGKILL);
         break;
       }
       wait_ms = static_cast<int>(left.count());
@@ -229,7 +237,7 @@ ExecResult run(const std::vector<std::string>& argv, const ExecOptions& options)
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  untrack(pid);
+  untrack(kill_target);
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) result.term_signal = WTERMSIG(status);
   return result;

@@ -15,32 +15,6 @@ namespace {
 
 std::once_flag g_curl_once;
 
-struct UrlParts {
-  std::string scheme, host, port, prefix;
-};
-
-UrlParts split_url(const std::string& url) {
-  UrlParts u;
-  size_t colon = url.find("://");
-  u.scheme = url.substr(0, colon);
-  std::string rest = url.substr(colon + 3);
-  size_t slash = rest.find('/');
-  std::string authority = rest.substr(0, slash);
-  if (slash != std::string::npos) u.prefix = rest.substr(slash);
-  while (!u.prefix.empty() && u.prefix.back() == '/') u.prefix.pop_back();
-  if (auto at = authority.rfind('@'); at != std::string::npos) authority = authority.substr(at + 1);
-  size_t port_colon = authority.rfind(':');
-  bool v6 = !authority.empty() && authority[0] == '[';
-  if (port_colon != std::string::npos && (!v6 || port_colon > authority.find(']'))) {
-    u.host = authority.substr(0, port_colon);
-    u.port = authority.substr(port_colon + 1);
-  } else {
-    u.host = authority;
-  }
-  if (u.port.empty()) u.port = u.scheme == "https" ? "443" : "80";
-  return u;
-}
-
 const char* reason_phrase(long status) {
   switch (status) {
     case 200: return "OK";
@@ -164,15 +138,16 @@ KubeClient::Impl::Impl(KubeConfig cfg, ClientOptions opts)
     : config(std::move(cfg)), options(std::move(opts)), creds(config), slots(options.max_in_flight) {
   std::call_once(g_curl_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   if (options.user_agent.empty()) options.user_agent = std::string("lo/") + kVersion;
-  UrlParts u = split_url(config.cluster.server);
-  plain_http = u.scheme == "http";
+  std::optional<ServerUrl> u = parse_server_url(config.cluster.server);
+  if (!u) throw Error("the server of cluster \"" + config.cluster.name + "\" is not an http(s) URL with a host");
+  plain_http = u->scheme == "http";
   if (!config.cluster.tlsServerName.empty() && !plain_http) {
     // Connect to the real address, but speak TLS (SNI and certificate check)
     // to the name the kubeconfig asks for.
-    base_url = u.scheme + "://" + config.cluster.tlsServerName + ":" + u.port + u.prefix;
-    connect_to = config.cluster.tlsServerName + ":" + u.port + ":" + u.host + ":" + u.port;
+    base_url = u->scheme + "://" + config.cluster.tlsServerName + ":" + u->port + u->path;
+    connect_to = config.cluster.tlsServerName + ":" + u->port + ":" + u->url_host() + ":" + u->port;
   } else {
-    base_url = u.scheme + "://" + u.host + ":" + u.port + u.prefix;
+    base_url = u->scheme + "://" + u->url_host() + ":" + u->port + u->path;
   }
 }
 

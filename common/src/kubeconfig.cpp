@@ -3,7 +3,9 @@
 #include "lo/kubeconfig.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <map>
 
@@ -127,11 +129,62 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(const std::st
   return std::chrono::system_clock::from_time_t(secs);
 }
 
-std::string KubeConfig::describe_files() const {
+std::optional<ServerUrl> parse_server_url(const std::string& url) {
+  size_t sep = url.find("://");
+  if (sep == std::string::npos) return std::nullopt;
+  ServerUrl u;
+  for (char c : url.substr(0, sep)) u.scheme += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (u.scheme != "https" && u.scheme != "http") return std::nullopt;
+  std::string rest = url.substr(sep + 3);
+  size_t end = rest.find_first_of("/?#");
+  std::string authority = rest.substr(0, end);
+  if (end != std::string::npos && rest[end] == '/') u.path = rest.substr(end, rest.find_first_of("?#", end) - end);
+  while (!u.path.empty() && u.path.back() == '/') u.path.pop_back();
+  if (size_t at = authority.rfind('@'); at != std::string::npos) authority = authority.substr(at + 1);
+  auto all_of = [](const std::string& s, const char* extra) {
+    return std::all_of(s.begin(), s.end(), [&](unsigned char c) { return std::isalnum(c) || std::strchr(extra, c); });
+  };
+  std::string port;
+  if (!authority.empty() && authority[0] == '[') {
+    size_t close = authority.find(']');
+    if (close == std::string::npos) return std::nullopt;
+    u.host = authority.substr(1, close - 1);
+    std::string after = authority.substr(close + 1);
+    if (!after.empty() && after[0] != ':') return std::nullopt;
+    if (!after.empty()) port = after.substr(1);
+    std::string address = u.host.substr(0, u.host.find('%'));  // a zone (%25eth0) may follow
+    bool hex = std::all_of(address.begin(), address.end(), [](unsigned char c) { return std::isxdigit(c) || c == ':' || c == '.'; });
+    if (address.find(':') == std::string::npos || !hex || !all_of(u.host, ":.%-_")) return std::nullopt;
+  } else {
+    size_t colon = authority.find(':');
+    u.host = authority.substr(0, colon);
+    if (colon != std::string::npos) port = authority.substr(colon + 1);
+    if (u.host.empty() || !all_of(u.host, ".-_")) return std::nullopt;  // an IPv6 literal needs brackets
+  }
+  if (!port.empty()) {
+    if (port.size() > 5 || !std::all_of(port.begin(), port.end(), [](unsigned char c) { return std::isdigit(c); }))
+      return std::nullopt;
+    long n = std::stol(port);
+    if (n < 1 || n > 65535) return std::nullopt;
+    u.port = std::to_string(n);
+    u.portExplicit = true;
+  } else {
+    u.port = u.scheme == "https" ? "443" : "80";
+  }
+  return u;
+}
+
+std::string ServerUrl::url_host() const { return host.find(':') != std::string::npos ? "[" + host + "]" : host; }
+
+namespace {
+std::string describe(const std::vector<fs::path>& files) {
   std::string out;
   for (const auto& f : files) out += (out.empty() ? "" : ":") + f.string();
   return "kubeconfig " + out;
 }
+}  // namespace
+
+std::string KubeConfig::describe_files() const { return describe(files); }
 
 // --- loading ---------------------------------------------------------------------
 
@@ -251,60 +304,83 @@ void merge_file(Merged& m, const fs::path& file) {
   if (m.current.empty() && !current.empty()) m.current = current;
 }
 
+// $KUBECONFIG, or the request's stand-in for it.
+std::string kubeconfig_env(const KubeconfigRequest& req) {
+  if (req.kubeconfigEnv) return *req.kubeconfigEnv;
+  const char* e = std::getenv("KUBECONFIG");
+  return e ? e : "";
+}
+
 std::vector<fs::path> files_to_read(const KubeconfigRequest& req) {
-  std::error_code ec;
-  if (req.path) {
-    if (!fs::is_regular_file(*req.path, ec))
-      throw Error(Location{req.path->string()}, "kubeconfig file does not exist",
-                  "pass an existing file to --kubeconfig");
-    return {*req.path};
+  std::string why;
+  std::vector<fs::path> files = find_kubeconfig_files(req, &why);
+  if (files.empty())
+    throw Error("no kubeconfig: " + why,
+                !kubeconfig_env(req).empty()
+                    ? "fix KUBECONFIG or pass --kubeconfig FILE"
+                    : "pass --kubeconfig FILE or --context, set KUBECONFIG, or create the cluster first (kubectl lo up)");
+  return files;
+}
+
+// The server URL of a cluster entry, checked. A malformed URL is quoted
+// without its user info, which may hold a password.
+std::string server_of(const Entry& e) {
+  std::string server = text(e.body, "server", e.file, e.field);
+  if (server.empty()) fail(e.file, e.field + ".server", e.line, "is missing", "set the API server URL, e.g. https://127.0.0.1:6443");
+  if (!parse_server_url(server)) {
+    std::string shown = server;
+    size_t sep = shown.find("://"), at = shown.find('@');
+    if (sep != std::string::npos && at != std::string::npos && at < shown.find('/', sep + 3))
+      shown.replace(sep + 3, at - sep - 3, "...");
+    fail(e.file, e.field + ".server", line_of(e.body["server"]),
+         "is not an http(s) URL with a host: '" + shown + "'", "write it as https://HOST[:PORT][/PATH] ([ADDRESS] for IPv6)");
   }
-  std::string env;
-  if (req.kubeconfigEnv) env = *req.kubeconfigEnv;
-  else if (const char* e = std::getenv("KUBECONFIG")) env = e;
-  if (!env.empty()) {
-    std::vector<fs::path> out, listed;
-    size_t start = 0;
-    while (start <= env.size()) {
-      size_t end = env.find(':', start);
-      if (end == std::string::npos) end = env.size();
-      std::string item = env.substr(start, end - start);
-      start = end + 1;
-      if (item.empty()) continue;
-      listed.emplace_back(item);
-      if (!fs::is_regular_file(item, ec)) continue;  // missing entries are skipped, like kubectl
-      auto canon = fs::weakly_canonical(item, ec);
-      bool seen = false;
-      for (const auto& o : out) seen |= fs::weakly_canonical(o, ec) == canon;
-      if (!seen) out.emplace_back(item);
-    }
-    if (out.empty()) {
-      std::string names;
-      for (const auto& l : listed) names += (names.empty() ? "" : ", ") + l.string();
-      throw Error("no kubeconfig: none of the files in KUBECONFIG exists (" + names + ")",
-                  "fix KUBECONFIG or pass --kubeconfig FILE");
-    }
-    return out;
+  return server;
+}
+
+// The context a request chooses, and its cluster entry. nullopt when no
+// context is chosen and one is not `required`.
+struct Chosen {
+  std::string name;
+  const Entry* context = nullptr;
+  std::string cluster_name;
+  const Entry* cluster = nullptr;
+};
+
+std::optional<Chosen> choose_context(const Merged& m, const KubeconfigRequest& req, bool required) {
+  auto known = [&] {
+    std::string s;
+    for (const auto& n : m.context_order) s += (s.empty() ? "" : ", ") + n;
+    return s.empty() ? std::string("it defines no contexts") : "contexts: " + s;
+  };
+  Chosen c;
+  c.name = req.context && !req.context->empty() ? *req.context : m.current;
+  if (c.name.empty()) {
+    if (!required) return std::nullopt;
+    throw Error("no context chosen: " + describe(m.files) + " sets no current-context",
+                "pass --context NAME (" + known() + ")");
   }
-  fs::path home;
-  if (req.home) home = *req.home;
-  else if (const char* h = std::getenv("HOME")) home = h;
-  fs::path def = home / ".kube" / "config";
-  if (home.empty() || !fs::is_regular_file(def, ec))
-    throw Error("no kubeconfig: " + def.string() + " does not exist and KUBECONFIG is not set",
-                "pass --kubeconfig FILE or --context, set KUBECONFIG, or create the cluster first "
-                "(kubectl lo up)");
-  return {def};
+  auto it = m.contexts.find(c.name);
+  if (it == m.contexts.end())
+    throw Error("context \"" + c.name + "\" not found in " + describe(m.files),
+                req.context ? known() : "current-context names it; " + known());
+  c.context = &it->second;
+  const Entry& ce = it->second;
+  c.cluster_name = text(ce.body, "cluster", ce.file, ce.field);
+  if (c.cluster_name.empty()) fail(ce.file, ce.field + ".cluster", ce.line, "is missing");
+  auto cl = m.clusters.find(c.cluster_name);
+  if (cl == m.clusters.end())
+    fail(ce.file, ce.field + ".cluster", line_of(ce.body["cluster"]),
+         "names cluster \"" + c.cluster_name + "\", which no kubeconfig file defines");
+  c.cluster = &cl->second;
+  return c;
 }
 
 ClusterConfig load_cluster(const std::string& name, const Entry& e) {
   ClusterConfig c;
   c.name = name;
   const YAML::Node& b = e.body;
-  c.server = text(b, "server", e.file, e.field);
-  if (c.server.empty()) fail(e.file, e.field + ".server", e.line, "is missing", "set the API server URL, e.g. https://127.0.0.1:6443");
-  if (c.server.rfind("https://", 0) != 0 && c.server.rfind("http://", 0) != 0)
-    fail(e.file, e.field + ".server", line_of(b["server"]), "must be an https:// URL, not '" + c.server + "'");
+  c.server = server_of(e);
   c.caPem = file_or_data(b, "certificate-authority", e);
   require_pem(c.caPem, e, "certificate-authority", b);
   c.insecureSkipTlsVerify = flag(b, "insecure-skip-tls-verify", e.file, e.field);
@@ -397,36 +473,55 @@ UserConfig load_user(const std::string& name, const Entry& e) {
 
 }  // namespace
 
+std::vector<fs::path> find_kubeconfig_files(const KubeconfigRequest& req, std::string* why_none) {
+  std::error_code ec;
+  if (req.path) {
+    if (!fs::is_regular_file(*req.path, ec))
+      throw Error(Location{req.path->string()}, "kubeconfig file does not exist",
+                  "pass an existing file to --kubeconfig");
+    return {*req.path};
+  }
+  std::string env = kubeconfig_env(req);
+  if (!env.empty()) {
+    std::vector<fs::path> out;
+    std::string listed;
+    size_t start = 0;
+    while (start <= env.size()) {
+      size_t end = env.find(':', start);
+      if (end == std::string::npos) end = env.size();
+      std::string item = env.substr(start, end - start);
+      start = end + 1;
+      if (item.empty()) continue;
+      listed += (listed.empty() ? "" : ", ") + item;
+      if (!fs::is_regular_file(item, ec)) continue;  // missing entries are skipped, like kubectl
+      auto canon = fs::weakly_canonical(item, ec);
+      bool seen = false;
+      for (const auto& o : out) seen |= fs::weakly_canonical(o, ec) == canon;
+      if (!seen) out.emplace_back(item);
+    }
+    if (out.empty() && why_none) *why_none = "none of the files in KUBECONFIG exists (" + listed + ")";
+    return out;
+  }
+  fs::path home;
+  if (req.home) home = *req.home;
+  else if (const char* h = std::getenv("HOME")) home = h;
+  fs::path def = home / ".kube" / "config";
+  if (!home.empty() && fs::is_regular_file(def, ec)) return {def};
+  if (why_none) *why_none = def.string() + " does not exist and KUBECONFIG is not set";
+  return {};
+}
+
 KubeConfig load_kubeconfig(const KubeconfigRequest& req) {
   Merged m;
   for (const auto& f : files_to_read(req)) merge_file(m, f);
   KubeConfig cfg;
   cfg.files = m.files;
-  auto files_text = [&] { return cfg.describe_files(); };
-  auto known = [&] {
-    std::string s;
-    for (const auto& n : m.context_order) s += (s.empty() ? "" : ", ") + n;
-    return s.empty() ? std::string("it defines no contexts") : "contexts: " + s;
-  };
-  std::string ctx = req.context && !req.context->empty() ? *req.context : m.current;
-  if (ctx.empty())
-    throw Error("no context chosen: " + files_text() + " sets no current-context",
-                "pass --context NAME (" + known() + ")");
-  auto it = m.contexts.find(ctx);
-  if (it == m.contexts.end())
-    throw Error("context \"" + ctx + "\" not found in " + files_text(),
-                req.context ? known() : "current-context names it; " + known());
-  const Entry& ce = it->second;
-  cfg.contextName = ctx;
+  Chosen chosen = *choose_context(m, req, true);
+  const Entry& ce = *chosen.context;
+  cfg.contextName = chosen.name;
   cfg.contextFile = ce.file;
-  std::string cluster_name = text(ce.body, "cluster", ce.file, ce.field);
-  if (cluster_name.empty()) fail(ce.file, ce.field + ".cluster", ce.line, "is missing");
-  auto cl = m.clusters.find(cluster_name);
-  if (cl == m.clusters.end())
-    fail(ce.file, ce.field + ".cluster", line_of(ce.body["cluster"]),
-         "names cluster \"" + cluster_name + "\", which no kubeconfig file defines");
-  cfg.cluster = load_cluster(cluster_name, cl->second);
-  cfg.clusterFile = cl->second.file;
+  cfg.cluster = load_cluster(chosen.cluster_name, *chosen.cluster);
+  cfg.clusterFile = chosen.cluster->file;
   std::string user_name = text(ce.body, "user", ce.file, ce.field);
   if (!user_name.empty()) {
     auto us = m.users.find(user_name);
@@ -447,6 +542,14 @@ KubeConfig load_kubeconfig(const KubeconfigRequest& req) {
     cfg.namespace_ = "default";
   }
   return cfg;
+}
+
+std::optional<ContextServer> load_context_server(const KubeconfigRequest& req) {
+  Merged m;
+  for (const auto& f : files_to_read(req)) merge_file(m, f);
+  std::optional<Chosen> chosen = choose_context(m, req, false);
+  if (!chosen) return std::nullopt;
+  return ContextServer{chosen->name, chosen->cluster_name, server_of(*chosen->cluster), chosen->cluster->file};
 }
 
 }  // namespace lo

@@ -44,15 +44,9 @@ EnvList spec_variables(const EffectiveSpec& eff) {
   return v;
 }
 
-EnvList domain_spec_variables(const Workspace& ws, const std::string& domain) {
-  LoadedDomain d = load_domain(ws, domain);
-  if (d.spec.kind == SpecKind::Deploy) {
-    const std::string& ref = *d.spec.clusterRefDomain;  // parse_spec requires it
-    LoadedDomain cluster = load_domain(ws, ref);
-    if (cluster.spec.kind == SpecKind::Deploy)
-      throw Error(Location{d.spec.file, "spec.clusterRef.domain", d.spec.line_of("spec.clusterRef.domain")},
-                  "'" + ref + "' is a deploy domain, not a cluster", "point clusterRef at a domain with a cluster.lok8s.yaml");
-    EnvList v = spec_variables(effective_spec(cluster.spec));
+EnvList domain_spec_variables(const LoadedDomain& d, const std::optional<LoadedDomain>& cluster) {
+  if (d.spec.kind == SpecKind::Deploy && cluster) {
+    EnvList v = spec_variables(effective_spec(cluster->spec));
     v.emplace_back("LOK8S_SPEC_DEPLOY_NAMESPACE", d.spec.deployNamespace.value_or(""));
     return v;
   }

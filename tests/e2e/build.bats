@@ -22,7 +22,7 @@ setup() {
 }
 
 teardown() {
-  for f in "${SLOW_PID_FILE:-/nonexistent}" "${SLOW_PID_FILE:-/nonexistent}.child"; do
+  for f in "${SLOW_PID_FILE:-/nonexistent}" "${SLOW_PID_FILE:-/nonexistent}.child" "$T"/*.pid; do
     if [ -f "$f" ]; then kill -9 "$(cat "$f")" 2>/dev/null || true; fi
   done
   cd /
@@ -364,4 +364,239 @@ wait_for_file() {
   run "$LO_BIN/kubectl-lo" build --help
   [ "$status" -eq 0 ]
   [[ "$output" == *"--split-file"* ]]
+}
+
+# --- ${LOK8S_USER_API_HOST} / ${LOK8S_USER_API_PORT} -------------------------
+
+# A target "endpoint" in domain $1 (default lok8s.dev) whose output names the
+# API endpoint, and no kubeconfig anywhere unless a test writes one.
+api_setup() {
+  local d="$P/clusters/${1:-lok8s.dev}/targets/endpoint"
+  mkdir -p "$d"
+  printf 'resources: [cm.yaml]\n' > "$d/kustomization.yaml"
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: endpoint\ndata:\n  endpoint: "h=${LOK8S_USER_API_HOST} p=${LOK8S_USER_API_PORT}"\n' \
+    > "$d/cm.yaml"
+  unset KUBECONFIG LOK8S_USER_API_HOST LOK8S_USER_API_PORT
+  export HOME="$T/home"
+  mkdir -p "$HOME"
+}
+
+# write_kubeconfig FILE SERVER: the current context "mine" points at SERVER;
+# the first cluster entry (context "other") at https://first.example:1111.
+write_kubeconfig() {
+  mkdir -p "$(dirname "$1")"
+  cat > "$1" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: other
+  cluster: {server: 'https://first.example:1111'}
+- name: mine
+  cluster: {server: '$2'}
+users:
+- name: u
+  user: {token: sekrit-token-value}
+contexts:
+- name: other
+  context: {cluster: other, user: u}
+- name: mine
+  context: {cluster: mine, user: u}
+current-context: mine
+EOF
+}
+
+# "h=<host> p=<port>" as the endpoint target of domain $1 was built.
+endpoint() { grep -o 'h=[^ ]* p=[^ "]*' "$P/clusters/${1:-lok8s.dev}/artifacts/endpoint/artifacts.yaml"; }
+
+@test "API host and port come from the domain's .kubeconfig: port, no port, IPv6, a path" {
+  api_setup
+  run "$B" endpoint -v
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"LOK8S_USER_API_HOST/PORT not set: no kubeconfig"*".kube/config does not exist"* ]]
+  [ "$(endpoint)" = 'h=${LOK8S_USER_API_HOST} p=${LOK8S_USER_API_PORT}' ]
+  k="$P/.kubeconfig/local.yaml"            # metadata.name of lok8s.dev is "local"
+  write_kubeconfig "$k" https://1.2.3.4:6443
+  run "$B" endpoint -v=10
+  [ "$status" -eq 0 ]
+  [ "$(endpoint)" = "h=1.2.3.4 p=6443" ]   # the current context's cluster, not the first entry
+  [[ "$output" == *"LOK8S_USER_API_HOST=1.2.3.4 from .kubeconfig/local.yaml (context mine, cluster mine)"* ]]
+  [[ "$output" != *sekrit* ]]
+  write_kubeconfig "$k" https://api.example.com
+  "$B" endpoint
+  [ "$(endpoint)" = "h=api.example.com p=443" ]
+  write_kubeconfig "$k" http://10.9.8.7
+  "$B" endpoint
+  [ "$(endpoint)" = "h=10.9.8.7 p=80" ]
+  write_kubeconfig "$k" 'https://[fd00:10:125::1]:6443'
+  "$B" endpoint
+  [ "$(endpoint)" = "h=fd00:10:125::1 p=6443" ]
+  write_kubeconfig "$k" https://rancher.example.com:8443/k8s/clusters/c-m-1/
+  "$B" endpoint
+  [ "$(endpoint)" = "h=rancher.example.com p=8443" ]
+  # A kubeconfig that chooses no context (its cluster was deleted): unset, and -v says why.
+  printf 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\ncurrent-context: ""\n' > "$k"
+  run "$B" endpoint -v
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"not set: .kubeconfig/local.yaml sets no current-context"* ]]
+  [ "$(endpoint)" = 'h=${LOK8S_USER_API_HOST} p=${LOK8S_USER_API_PORT}' ]
+}
+
+@test "API endpoint: a moved server rebuilds its target; targets that do not use it never read the kubeconfig" {
+  api_setup
+  k="$P/.kubeconfig/local.yaml"
+  write_kubeconfig "$k" https://1.2.3.4:6443
+  run statuses
+  [ "$output" = "collide=built endpoint=built networking=built platform=built web=built" ]
+  run statuses
+  [ "$output" = "collide=unchanged endpoint=unchanged networking=unchanged platform=unchanged web=unchanged" ]
+  write_kubeconfig "$k" https://1.2.3.4:7443
+  run statuses
+  [ "$output" = "collide=unchanged endpoint=built networking=unchanged platform=unchanged web=unchanged" ]
+  [ "$(endpoint)" = "h=1.2.3.4 p=7443" ]
+  run "$B"
+  [[ "$output" == *"lok8s.dev: 0 built, 5 unchanged"* ]]
+  # A broken kubeconfig: only the target that uses it fails, naming the
+  # file; its last artifact stays.
+  echo "clusters: [unclosed" > "$k"
+  run "$B" networking web
+  [ "$status" -eq 0 ]
+  run "$B"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"failed     endpoint"* ]]
+  [[ "$output" == *"target endpoint failed:"*"$k"*"not valid YAML"* ]]
+  [[ "$output" == *"0 built, 4 unchanged, 1 failed"* ]]
+  [ "$(endpoint)" = "h=1.2.3.4 p=7443" ]
+  # A server that is no URL names the field.
+  write_kubeconfig "$k" 'https://[::1'
+  run "$B" endpoint --force
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"$k"*"clusters[1].cluster.server"* ]]
+}
+
+@test "API endpoint: an exported LOK8S_USER_API_HOST/PORT wins over the kubeconfig" {
+  api_setup
+  write_kubeconfig "$P/.kubeconfig/local.yaml" https://1.2.3.4:6443
+  LOK8S_USER_API_HOST=override.example "$B" endpoint
+  [ "$(endpoint)" = "h=override.example p=6443" ]
+  # Both exported: the kubeconfig is not even read (a broken one does not matter).
+  echo "clusters: [unclosed" > "$P/.kubeconfig/local.yaml"
+  LOK8S_USER_API_HOST=h.example LOK8S_USER_API_PORT=1234 run "$B" endpoint
+  [ "$status" -eq 0 ]
+  [ "$(endpoint)" = "h=h.example p=1234" ]
+}
+
+@test "API endpoint: a Deploy domain uses its clusterRef's kubeconfig" {
+  api_setup api.lok8s.dev
+  write_kubeconfig "$P/.kubeconfig/local.yaml" https://10.125.125.1:6443   # lok8s.dev, the clusterRef
+  write_kubeconfig "$P/.kubeconfig/api.yaml" https://wrong.example:6443    # the Deploy domain's own name
+  export KUBECONFIG="$T/elsewhere.yaml"
+  write_kubeconfig "$KUBECONFIG" https://elsewhere.example:6443
+  run "$B" api.lok8s.dev endpoint
+  [ "$status" -eq 0 ]
+  [ "$(endpoint api.lok8s.dev)" = "h=10.125.125.1 p=6443" ]
+  # Without the cluster's own file: $KUBECONFIG.
+  rm "$P/.kubeconfig/local.yaml"
+  run "$B" api.lok8s.dev endpoint -v
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'no .kubeconfig/local.yaml for domain lok8s.dev; using $KUBECONFIG or ~/.kube/config'* ]]
+  [ "$(endpoint api.lok8s.dev)" = "h=elsewhere.example p=6443" ]
+}
+
+@test "API endpoint: --kubeconfig and --context choose the cluster" {
+  api_setup
+  write_kubeconfig "$P/.kubeconfig/local.yaml" https://own.example:6443
+  write_kubeconfig "$T/flag.yaml" https://flag.example:6443
+  export KUBECONFIG="$T/env.yaml"
+  write_kubeconfig "$KUBECONFIG" https://env.example:6443
+  "$B" endpoint
+  [ "$(endpoint)" = "h=own.example p=6443" ]
+  "$B" endpoint --kubeconfig "$T/flag.yaml"
+  [ "$(endpoint)" = "h=flag.example p=6443" ]
+  "$B" endpoint --kubeconfig "$T/flag.yaml" --context other
+  [ "$(endpoint)" = "h=first.example p=1111" ]
+  run "$B" endpoint --context mine -v         # --context alone: of $KUBECONFIG, as deploy does
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"from --context mine ($T/env.yaml)"* ]]
+  [ "$(endpoint)" = "h=env.example p=6443" ]
+  run "$B" endpoint --context nope
+  [ "$status" -eq 1 ]
+  [[ "$output" == *'context "nope" not found'* ]]
+  run "$B" endpoint --kubeconfig "$T/missing.yaml"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"missing.yaml"*"kubeconfig file does not exist"* ]]
+  run "$B" --split-file x --out y --context mine
+  [ "$status" -eq 2 ]
+}
+
+@test "API endpoint: kustomize of a target with plugins has it in its environment" {
+  api_setup
+  d="$P/clusters/lok8s.dev/targets/plugged"
+  mkdir -p "$d"
+  printf 'generators: [gen.yaml]\n' > "$d/kustomization.yaml"
+  printf 'apiVersion: example.com/v1\nkind: Gen\nmetadata:\n  name: g\n' > "$d/gen.yaml"
+  # Stands in for kustomize running the plugin: prints what it was given.
+  cat > "$T/env-kustomize" <<'EOF'
+#!/bin/bash
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plugged\ndata:\n  saw: "%s:%s"\n' \
+  "${LOK8S_USER_API_HOST:-nothing}" "${LOK8S_USER_API_PORT:-nothing}"
+EOF
+  chmod +x "$T/env-kustomize"
+  write_kubeconfig "$P/.kubeconfig/local.yaml" 'https://[fd00::5]:6443'
+  LOK8S_KUSTOMIZE="$T/env-kustomize" run "$B" plugged
+  [ "$status" -eq 0 ]
+  grep -q 'saw: "fd00::5:6443"' "$A/plugged/artifacts.yaml"
+  # A broken kubeconfig does not fail a target that does not use the values.
+  echo "clusters: [unclosed" > "$P/.kubeconfig/local.yaml"
+  LOK8S_KUSTOMIZE="$T/env-kustomize" run "$B" plugged
+  [ "$status" -eq 0 ]
+  grep -q 'saw: "nothing:nothing"' "$A/plugged/artifacts.yaml"
+}
+
+# A kustomize that never finishes, with a child of its own (a plugin).
+hang_kustomize() {
+  cat > "$T/hang-kustomize" <<EOF
+#!/bin/bash
+echo \$\$ > "$T/hang.child.pid"
+sleep 300 &
+echo \$! > "$T/hang.grandchild.pid"
+echo "fetching a remote base ..." >&2
+wait
+EOF
+  chmod +x "$T/hang-kustomize"
+}
+
+alive() {
+  local s
+  s="$(ps -o stat= -p "$1" 2>/dev/null)" || return 1
+  [ -n "$s" ] && [[ "$s" != Z* ]]
+}
+
+@test "--timeout kills a hanging kustomize and its children; the target fails, its artifact stays" {
+  run "$B" web --timeout 0          # 0: no limit (not "stop at once")
+  [ "$status" -eq 0 ]
+  before="$(sha256sum "$A/web/artifacts.yaml" "$A/web/kustomization.yaml" "$A/kustomization.yaml")"
+  hang_kustomize
+  start=$SECONDS
+  LOK8S_KUSTOMIZE="$T/hang-kustomize" run "$B" web --force --timeout 1s
+  [ "$status" -eq 1 ]
+  [ $((SECONDS - start)) -lt 30 ]
+  [[ "$output" == *"failed     web"* ]]
+  [[ "$output" == *"target web failed:"*"kustomize did not finish within 1s"* ]]
+  [[ "$output" == *"fetching a remote base"* ]]            # what it had said
+  [ "$before" = "$(sha256sum "$A/web/artifacts.yaml" "$A/web/kustomization.yaml" "$A/kustomization.yaml")" ]
+  [ -z "$(find "$P/clusters" -name '*lo-tmp*')" ]
+  # The whole process group is gone: kustomize and what it started.
+  for _ in $(seq 50); do alive "$(cat "$T/hang.grandchild.pid")" || break; sleep 0.1; done
+  run ! alive "$(cat "$T/hang.child.pid")"
+  run ! alive "$(cat "$T/hang.grandchild.pid")"
+  LOK8S_KUSTOMIZE="$T/hang-kustomize" run --separate-stderr "$B" web --force --timeout 500ms -o json
+  [ "$status" -eq 1 ]
+  python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+w = d["targets"][0]
+assert w["status"] == "failed" and "kustomize did not finish within 500ms" in w["error"], w' "$output"
+  run "$B" web --timeout soon
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"invalid --timeout 'soon'"* ]]
 }

@@ -42,7 +42,9 @@ class Args {
 std::vector<Flag> common_flags();
 // --domain, for commands that act on one domain.
 std::vector<Flag> domain_flags();
-// The flags that talk to a cluster: --kubeconfig, --context, -n/--namespace.
+// --kubeconfig and --context: which cluster (lo/domain_cluster.hpp).
+std::vector<Flag> kubeconfig_flags();
+// The flags that talk to a cluster: kubeconfig_flags() and -n/--namespace.
 std::vector<Flag> cluster_flags();
 std::vector<Flag> operator+(std::vector<Flag> a, const std::vector<Flag>& b);
 

@@ -21,6 +21,11 @@ struct ExecOptions {
   std::filesystem::path cwd;              // empty: inherit
   bool inherit_stdout = false;            // true: child writes to our stdout
   bool inherit_stderr = false;            // true: child writes to our stderr
+  // true: the child leads a process group of its own, and the timeout and
+  // signal_children() reach the whole group (a tool's own children too: a
+  // kustomize plugin, helm). Only for children that never need the
+  // terminal: a background group cannot read it.
+  bool own_process_group = false;
 };
 
 struct ExecResult {
@@ -42,8 +47,9 @@ std::optional<std::filesystem::path> find_program(const std::string& name);
 // Directory of the running executable, symlinks resolved.
 std::filesystem::path self_exe_dir();
 
-// Sends `sig` to every child started by run() that is still running. Safe to
-// call from a signal handler.
+// Sends `sig` to every child started by run() that is still running (to
+// its process group when it has its own). Safe to call from a signal
+// handler.
 void signal_children(int sig);
 
 // "kubectl kustomize dir" style rendering of an argv for logs and --dry-run:

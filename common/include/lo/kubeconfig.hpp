@@ -111,6 +111,28 @@ struct KubeconfigRequest {
 // Throws lo::Error naming the file and field on any problem.
 KubeConfig load_kubeconfig(const KubeconfigRequest& request);
 
+// The files load_kubeconfig would read. Empty when the request names no
+// file and neither $KUBECONFIG nor ~/.kube/config has one, and then
+// `why_none` (when given) says what was looked for; throws when an explicit
+// path does not exist.
+std::vector<std::filesystem::path> find_kubeconfig_files(const KubeconfigRequest& request,
+                                                         std::string* why_none = nullptr);
+
+// Where the context of a request points, read without touching users,
+// credentials or certificate files (`kubectl lo build` needs no more).
+struct ContextServer {
+  std::string contextName;
+  std::string clusterName;
+  std::string server;                 // a URL parse_server_url accepts
+  std::filesystem::path clusterFile;  // file that defined the cluster
+};
+
+// nullopt when no context is chosen: neither --context nor a
+// current-context (a kubeconfig whose cluster was deleted, or an empty one).
+// Throws lo::Error naming the file and field when the files are malformed,
+// the context or its cluster is missing, or the server is not a URL.
+std::optional<ContextServer> load_context_server(const KubeconfigRequest& request);
+
 // The live credentials of a KubeConfig user. Static fields are used as they
 // are; a tokenFile is re-read at most once a minute (and after a 401); an
 // exec plugin runs on first use, again once its expirationTimestamp has
@@ -150,6 +172,25 @@ class CredentialSource {
 };
 
 // --- helpers, public for tests ----------------------------------------------
+
+// A cluster's server URL taken apart. `host` never has the brackets of an
+// IPv6 literal ("::1" for https://[::1]:6443); `port` is the explicit port,
+// else 443 for https and 80 for http; `path` is what follows the authority,
+// without trailing slashes ("" or "/k8s/clusters/c-1").
+struct ServerUrl {
+  std::string scheme;  // "https" or "http", lower case
+  std::string host;
+  std::string port;
+  bool portExplicit = false;
+  std::string path;
+  // host as a URL needs it: "[::1]" for IPv6, the host otherwise.
+  std::string url_host() const;
+};
+
+// nullopt unless `url` is http(s)://host[:port][/path]: a non-empty host
+// (an IPv6 literal in brackets), a port from 1 to 65535. User info before
+// '@' is dropped; a query or fragment ends the path.
+std::optional<ServerUrl> parse_server_url(const std::string& url);
 
 // Standard base64 (whitespace ignored). nullopt when the text is not base64.
 std::optional<std::string> base64_decode(const std::string& text);
