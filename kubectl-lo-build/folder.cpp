@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -149,11 +150,13 @@ void remove_leftovers(int dfd) {
   for (const auto& n : doomed) ::unlinkat(dfd, n.c_str(), 0);
 }
 
-// Runs job(i) for every i < n, on several threads when n is large: creating
-// files is what costs, and it scales with threads even on a single folder.
+// Runs job(i) for every i < n, on one thread per core when n is large.
+// Creating a file takes the folder's lock, so only the writing and closing
+// run side by side; more threads than cores only spin on that lock (measured
+// on ext4 and tmpfs: 2 threads on 2 cores beat both 1 and 4).
 template <class Job>
 void for_each_index(size_t n, Job&& job) {
-  size_t threads = n >= 512 ? std::min<size_t>(8, std::max(2u, 2 * std::thread::hardware_concurrency())) : 1;
+  size_t threads = n >= 512 ? std::clamp<size_t>(std::thread::hardware_concurrency(), 2, 8) : 1;
   if (threads == 1) {
     for (size_t i = 0; i < n; ++i) job(i);
     return;
