@@ -8,7 +8,9 @@
 #   (c) --split-file of a generated 5,000-document (~1.5 MB) YAML vs
 #       kubernetes-split-yaml on the same file (goal: >= 10x faster), with
 #       the peak memory (max RSS) of each; on the work disk and, when
-#       /dev/shm exists, on tmpfs (the disk of a CI runner varies a lot)
+#       /dev/shm exists, on tmpfs (the disk of a CI runner varies a lot),
+#       beside the floor: bench/file_floor.cpp creating as many files of the
+#       same mean size and doing nothing else
 #
 # Usage: bench/build_bench.sh [BIN_DIR] [RUNS]
 #   BIN_DIR  folder holding kubectl-lo-build (default: build/bin)
@@ -144,6 +146,13 @@ awk 'BEGIN {
   }
 }' > "$big"
 size_kb=$(( $(stat -c %s "$big") / 1024 ))
+# The floor: the same number of files of the same mean size, created and
+# nothing else (bench/file_floor.cpp), timed in the same alternation.
+floor=""
+if command -v g++ >/dev/null; then
+  floor="$work/file_floor"
+  g++ -O2 -std=c++20 -pthread "$here/bench/file_floor.cpp" -o "$floor"
+fi
 
 # split_runs DIR TAG: each tool into a fresh folder, the order alternating
 # from run to run. Every timed run starts after `sync`, so neither tool pays
@@ -155,6 +164,8 @@ split_run() { # TOOL OUT
   t0=$(now_ns)
   if [ "$1" = lo ]; then
     /usr/bin/time -f %M -o "$work/rss" "$lo" --split-file "$big" --out "$2" 2>/dev/null
+  elif [ "$1" = floor ]; then
+    /usr/bin/time -f %M -o "$work/rss" "$floor" "$2" 5000 $(( $(stat -c %s "$big") / 5000 ))
   else
     /usr/bin/time -f %M -o "$work/rss" kubernetes-split-yaml --outdir "$2" "$big" >/dev/null 2>&1
   fi
@@ -165,12 +176,14 @@ split_runs() {
   local base="$1" tag="$2"
   mkdir -p "$base"
   : > "$work/c-lo-$tag"; : > "$work/c-ksy-$tag"; : > "$work/m-lo-$tag"; : > "$work/m-ksy-$tag"
+  : > "$work/c-floor-$tag"; : > "$work/m-floor-$tag"
   for r in $(seq "$runs"); do
     if [ $((r % 2)) = 1 ]; then
       split_run lo "$base/lo-$r"; split_run ksy "$base/ksy-$r"
     else
       split_run ksy "$base/ksy-$r"; split_run lo "$base/lo-$r"
     fi
+    [ -z "$floor" ] || split_run floor "$base/floor-$r"
   done
   [ "$(ls "$base/lo-1" | wc -l)" -eq 5001 ] || { echo "lo wrote $(ls "$base/lo-1" | wc -l) files, expected 5001" >&2; exit 1; }
   [ "$(ls "$base/ksy-1" | wc -l)" -eq 5000 ] || { echo "kubernetes-split-yaml wrote an unexpected number of files" >&2; exit 1; }
@@ -219,5 +232,10 @@ for tag in disk tmpfs; do
     "$(secs "$c_lo")" "$(secs "$c_ksy")" "$(faster "$c_lo" "$c_ksy")" ">= 10x"
   printf '%-44s %12s %14s\n' "    peak memory (max RSS)" "$(mb "$(median < "$work/m-lo-$tag")")" \
     "$(mb "$(median < "$work/m-ksy-$tag")")"
+  if [ -s "$work/c-floor-$tag" ]; then
+    c_floor=$(median < "$work/c-floor-$tag")
+    printf '%-44s %11ss %13ss %16s\n' "    floor: creating 5000 such files, no more" \
+      "$(secs "$c_floor")" "$(secs "$c_ksy")" "$(faster "$c_floor" "$c_ksy")"
+  fi
 done
 echo
