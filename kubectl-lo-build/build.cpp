@@ -41,12 +41,6 @@ using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
-
 // Everything the workers share; read-only while they run.
 struct Context {
   Workspace ws;
@@ -60,20 +54,13 @@ struct Context {
   Progress* progress = nullptr;
 };
 
-std::vector<std::string> select_targets(const Context& c, const std::vector<std::string>& asked) {
-  std::vector<std::string> known = list_targets(c.ws, c.domain.name);
-  if (asked.empty()) return known;
-  std::vector<std::string> out;
-  for (const auto& t : asked) {
-    validate_target_name(t);
-    if (std::find(known.begin(), known.end(), t) == known.end())
-      throw Error("unknown target '" + t + "' in domain " + c.domain.name,
-                  known.empty() ? "this domain has no targets yet: create " + c.ws.show(c.targets_dir / t) +
-                                      "/kustomization.yaml"
-                                : "known targets: " + join(known));
-    if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
-  }
-  return out;
+// One file per document of `text`, named by split_file_names.
+std::vector<OutFile> split_outputs(std::string_view text, const std::vector<DocInfo>& docs,
+                                   const std::vector<std::string>& names) {
+  std::vector<OutFile> files;
+  files.reserve(docs.size());
+  for (size_t i = 0; i < docs.size(); ++i) files.push_back({names[i], text.substr(docs[i].begin, docs[i].end - docs[i].begin)});
+  return files;
 }
 
 TargetResult build_one(const Context& c, const std::string& name) {
@@ -164,9 +151,7 @@ TargetResult build_one(const Context& c, const std::string& name) {
     std::vector<DocInfo> docs;
     if (c.split) {
       docs = scan_documents(text, c.kustomize.display + " output of target " + name);
-      std::vector<std::string> names = split_file_names(docs);
-      for (size_t i = 0; i < docs.size(); ++i)
-        files.push_back({names[i], std::string_view(text).substr(docs[i].begin, docs[i].end - docs[i].begin)});
+      files = split_outputs(text, docs, split_file_names(docs));
       stamp.resources = docs.size();
     } else {
       files.push_back({kArtifactsFile, text});
@@ -263,7 +248,11 @@ int run_build(const BuildOptions& o) {
     throw Error(Location{c.ws.show(c.targets_dir)}, "domain " + domain + " has no targets folder",
                 "create " + c.ws.show(c.targets_dir) + "/<target>/kustomization.yaml");
   std::vector<std::string> all_targets = list_targets(c.ws, domain);
-  std::vector<std::string> targets = select_targets(c, asked);
+  std::vector<std::string> targets =
+      asked.empty() ? all_targets
+                    : select_targets(domain, all_targets, asked,
+                                     "this domain has no targets yet: create " +
+                                         c.ws.show(c.targets_dir / asked.front()) + "/kustomization.yaml");
   if (targets.empty()) {
     log::warning(kPrefix, "no targets in " + c.ws.show(c.targets_dir),
                  "a target is a folder with a kustomization.yaml under " + c.ws.show(c.targets_dir));
@@ -363,10 +352,7 @@ int run_split_file(const SplitFileOptions& o) {
   }
   std::vector<DocInfo> docs = scan_documents(text, shown);
   std::vector<std::string> names = split_file_names(docs);
-  std::vector<OutFile> files;
-  files.reserve(docs.size());
-  for (size_t i = 0; i < docs.size(); ++i)
-    files.push_back({names[i], std::string_view(text).substr(docs[i].begin, docs[i].end - docs[i].begin)});
+  std::vector<OutFile> files = split_outputs(text, docs, names);
   install_interrupt_handlers();
   size_t removed = write_folder(o.out, files, true, &g_interrupt);
   if (o.json) {

@@ -32,23 +32,6 @@ bool has_spec(const Workspace& ws, const std::string& name) {
   }
 }
 
-std::vector<std::string> subfolders(const fs::path& dir) {
-  std::vector<std::string> out;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    std::string n = e.path().filename().string();
-    if (!n.empty() && n[0] != '.' && e.is_directory(ec)) out.push_back(n);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-std::string join(const std::vector<std::string>& v) {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
-  return s;
-}
-
 // The files holding a target's artifacts: artifacts.yaml, or the files a
 // --split build listed in the target's kustomization.yaml (the newer wins
 // when both exist).
@@ -101,12 +84,6 @@ void add_object(TargetPlan& t, Json obj, const std::string& source) {
   t.objects.push_back(Manifest{std::move(obj), source});
 }
 
-std::string spaced(const std::vector<std::string>& v) {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : " ") + x;
-  return s;
-}
-
 bool matches(const Json& obj, const std::vector<LabelFilter>& filters) {
   if (filters.empty()) return true;
   const Json& meta = obj["metadata"];
@@ -141,8 +118,7 @@ Plan make_plan(const DeployOptions& o) {
     words.erase(words.begin());
   }
   std::string name = resolve_domain_name(ws, domain_name);
-  Plan plan{ws, load_domain(ws, name), std::nullopt, {}, {}};
-  for (const auto& f : o.filters) plan.filters.push_back(parse_filter(f));
+  Plan plan{ws, load_domain(ws, name), std::nullopt, o.filters, {}};
 
   plan.cluster = load_cluster_ref(ws, plan.domain);
 
@@ -150,7 +126,7 @@ Plan make_plan(const DeployOptions& o) {
   // delivered by CI) deploys the folders of artifacts/.
   fs::path ddir = ws.domain_dir(name);
   std::vector<std::string> sources = list_targets(ws, name);
-  std::vector<std::string> built = subfolders(ddir / "artifacts");
+  std::vector<std::string> built = visible_subfolders(ddir / "artifacts");
   std::vector<std::string> known = sources;
   for (const auto& b : built)
     if (std::find(known.begin(), known.end(), b) == known.end()) known.push_back(b);
@@ -162,13 +138,7 @@ Plan make_plan(const DeployOptions& o) {
       throw Error("domain " + name + " has no targets to deploy",
                   "add clusters/" + name + "/targets/<name>/kustomization.yaml and run kubectl lo build " + name);
   } else {
-    for (const auto& w : words) {
-      validate_target_name(w);
-      if (std::find(known.begin(), known.end(), w) == known.end())
-        throw Error("unknown target '" + w + "' in domain " + name,
-                    known.empty() ? "domain " + name + " has no targets" : "known targets: " + join(known));
-      if (std::find(chosen.begin(), chosen.end(), w) == chosen.end()) chosen.push_back(w);
-    }
+    chosen = select_targets(name, known, words, "domain " + name + " has no targets");
   }
 
   std::vector<std::string> unbuilt;
@@ -198,7 +168,7 @@ Plan make_plan(const DeployOptions& o) {
   if (!unbuilt.empty())
     throw Error("no artifacts for target" + std::string(unbuilt.size() > 1 ? "s " : " ") + join(unbuilt) + " of " + name +
                     " (clusters/" + name + "/artifacts/<target>/artifacts.yaml)",
-                "run kubectl lo build " + name + (words.empty() ? "" : " " + spaced(unbuilt)) + " first");
+                "run kubectl lo build " + name + (words.empty() ? "" : " " + join(unbuilt, " ")) + " first");
   return plan;
 }
 

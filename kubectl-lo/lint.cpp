@@ -24,6 +24,7 @@
 #include "commands.hpp"
 #include "lo/addons.hpp"
 #include "lo/cli.hpp"
+#include "lo/fs.hpp"
 #include "lo/defaults.hpp"
 #include "lo/kustomization.hpp"
 #include "lo/log.hpp"
@@ -240,14 +241,12 @@ int lint(const Argv& args) {
   if (a.positionals().empty()) {
     for (const auto& d : all) selected.insert(d.name);
     // Folders that look like domains but have no spec (e.g. a misnamed file).
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(ws.clusters, ec)) {
-      std::string n = entry.path().filename().string();
-      if (n.empty() || n[0] == '.' || !entry.is_directory(ec) || find_domain(ws, n)) continue;
+    for (const auto& n : visible_subfolders(ws.clusters)) {
+      if (find_domain(ws, n)) continue;
       DomainResult r;
       r.name = n;
       r.kind = "no spec";
-      r.problems.push_back(Problem{Severity::Warning, Location{ws.show(entry.path())},
+      r.problems.push_back(Problem{Severity::Warning, Location{ws.show(ws.clusters / n)},
                                    "is not a domain: it has no cluster.lok8s.yaml or deploy.lok8s.yaml",
                                    "add a spec, or move the folder out of clusters/"});
       results.push_back(std::move(r));

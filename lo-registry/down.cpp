@@ -60,9 +60,7 @@ int teardown(const std::vector<std::string>& args, bool volumes) {
   for (const auto& r : t.eff.registries)
     if (r.shared && !shared && have.count(r.container)) kept.push_back(r.container);
   if (!kept.empty()) {
-    std::string list;
-    for (const auto& k : kept) list += (list.empty() ? "" : ", ") + k;
-    runner.note("shared mirrors kept (other projects use them): " + list +
+    runner.note("shared mirrors kept (other projects use them): " + join(kept) +
                 "; `lo-registry down --shared` stops them, `lo-registry clean --shared` removes them with their data");
   }
   if (!volumes && !removed.empty()) runner.note("data volumes kept; `lo-registry clean` removes them");
@@ -76,9 +74,7 @@ int teardown(const std::vector<std::string>& args, bool volumes) {
       if (attached.empty()) {
         runner.change("remove shared registry network " + plan.name, {"docker", "network", "rm", plan.name});
       } else {
-        std::string list;
-        for (const auto& a : attached) list += (list.empty() ? "" : ", ") + a;
-        runner.note("shared registry network " + plan.name + " kept: still attached: " + list);
+        runner.note("shared registry network " + plan.name + " kept: still attached: " + join(attached));
       }
     }
   }

@@ -31,12 +31,6 @@ std::optional<std::string> read_if_there(const fs::path& p) {
   }
 }
 
-std::string join(const std::vector<std::string>& v, const std::string& sep) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
-
 // A folder of generated files that must never be committed: a .gitignore
 // inside it that ignores everything but itself.
 void protect(Runner& runner, const Target& t, const fs::path& dir) {

@@ -149,9 +149,7 @@ std::string output_format(const Args& args, const std::vector<std::string>& allo
   auto v = args.get("output");
   if (!v || v->empty()) return fallback;
   if (std::find(allowed.begin(), allowed.end(), *v) == allowed.end()) {
-    std::string list;
-    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-    throw UsageError("unknown output format '" + *v + "'", "allowed: " + list);
+    throw UsageError("unknown output format '" + *v + "'", "allowed: " + join(allowed));
   }
   return *v;
 }

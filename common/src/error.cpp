@@ -2,6 +2,12 @@
 
 namespace lo {
 
+std::string join(const std::vector<std::string>& items, const std::string& sep) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
 std::string format_problem(const Problem& p) {
   std::string out;
   if (!p.where.file.empty()) {

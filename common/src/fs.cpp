@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -98,6 +99,17 @@ std::string display_path(const fs::path& path, const fs::path& base) {
   auto rel = path.lexically_relative(base);
   if (rel.empty() || *rel.begin() == "..") return path.string();
   return rel.string();
+}
+
+std::vector<std::string> visible_subfolders(const fs::path& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (!name.empty() && name[0] != '.' && entry.is_directory(ec)) out.push_back(std::move(name));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace lo

@@ -101,8 +101,7 @@ void SpecReader::known_keys(const YAML::Node& n, const std::string& path, const 
       size_t d = edit_distance(key, k);
       if (d < best_d) best_d = d, best = k;
     }
-    std::string allowed;
-    for (const auto& k : known) allowed += (allowed.empty() ? "" : ", ") + k;
+    std::string allowed = join(known);
     warn(kv.first, field, "unknown field, ignored",
          best.empty() ? "known fields here: " + allowed : "did you mean '" + best + "'? known fields here: " + allowed);
   }

@@ -99,13 +99,8 @@ static std::optional<DomainRef> domain_at(const fs::path& dir) {
 
 std::vector<DomainRef> list_domains(const Workspace& ws) {
   std::vector<DomainRef> out;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(ws.clusters, ec)) {
-    std::string name = entry.path().filename().string();
-    if (name.empty() || name[0] == '.' || !entry.is_directory(ec)) continue;
-    if (auto ref = domain_at(entry.path())) out.push_back(std::move(*ref));
-  }
-  std::sort(out.begin(), out.end(), [](const DomainRef& a, const DomainRef& b) { return a.name < b.name; });
+  for (const auto& name : visible_subfolders(ws.clusters))
+    if (auto ref = domain_at(ws.clusters / name)) out.push_back(std::move(*ref));
   return out;
 }
 
@@ -118,8 +113,9 @@ std::optional<DomainRef> find_domain(const Workspace& ws, const std::string& nam
 
 DomainRef require_domain(const Workspace& ws, const std::string& name) {
   if (auto ref = find_domain(ws, name)) return *ref;
-  std::string known;
-  for (const auto& d : list_domains(ws)) known += (known.empty() ? "" : ", ") + d.name;
+  std::vector<std::string> names;
+  for (const auto& d : list_domains(ws)) names.push_back(d.name);
+  std::string known = join(names);
   std::error_code ec;
   bool folder = fs::is_directory(ws.domain_dir(name), ec);
   std::string what = folder ? "domain '" + name + "' has no " + kClusterSpecFile + " or " + kDeploySpecFile
@@ -199,15 +195,19 @@ DomainChoice choose_domain(const Workspace& ws, const std::optional<std::string>
 }
 
 std::vector<std::string> list_targets(const Workspace& ws, const std::string& domain) {
+  return visible_subfolders(ws.domain_dir(domain) / "targets");
+}
+
+std::vector<std::string> select_targets(const std::string& domain, const std::vector<std::string>& known,
+                                        const std::vector<std::string>& asked, const std::string& none_hint) {
   std::vector<std::string> out;
-  std::error_code ec;
-  fs::path dir = ws.domain_dir(domain) / "targets";
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    std::string name = entry.path().filename().string();
-    if (name.empty() || name[0] == '.' || !entry.is_directory(ec)) continue;
-    out.push_back(name);
+  for (const auto& t : asked) {
+    validate_target_name(t);
+    if (std::find(known.begin(), known.end(), t) == known.end())
+      throw Error("unknown target '" + t + "' in domain " + domain,
+                  known.empty() ? none_hint : "known targets: " + join(known));
+    if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
   }
-  std::sort(out.begin(), out.end());
   return out;
 }
 

@@ -54,6 +54,9 @@ class UsageError : public Error {
       : Error(std::move(what), std::move(hint), kExitUsage) {}
 };
 
+// "a, b, c": the items of a list in a message (or joined by `sep`).
+std::string join(const std::vector<std::string>& items, const std::string& sep = ", ");
+
 // Collects problems while a file is checked, then throws them together.
 class Diagnostics {
  public:

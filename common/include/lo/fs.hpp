@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace lo {
 
@@ -20,5 +21,10 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
 // `path` relative to `base` when it lies below it, else unchanged. Used to show
 // paths the way a user standing in the project would type them.
 std::string display_path(const std::filesystem::path& path, const std::filesystem::path& base);
+
+// The names of the folders directly in `dir` whose names do not start with
+// '.', sorted (byte order); none when `dir` cannot be read. Domains,
+// targets and built artifacts are all such folders.
+std::vector<std::string> visible_subfolders(const std::filesystem::path& dir);
 
 }  // namespace lo

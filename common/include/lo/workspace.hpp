@@ -81,4 +81,10 @@ DomainChoice choose_domain(const Workspace& ws, const std::optional<std::string>
 // Target folders of a domain: non-dot folders under <domain>/targets, sorted.
 std::vector<std::string> list_targets(const Workspace& ws, const std::string& domain);
 
+// The targets named in `asked`, in that order and without repeats, each a
+// valid name found in `known`. Throws lo::Error for an unknown one, with
+// the known targets as the hint, or `none_hint` when there are none.
+std::vector<std::string> select_targets(const std::string& domain, const std::vector<std::string>& known,
+                                        const std::vector<std::string>& asked, const std::string& none_hint);
+
 }  // namespace lo
