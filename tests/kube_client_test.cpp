@@ -5,16 +5,16 @@
 #include "lo/kube_client.hpp"
 
 TEST(KubeClient, PathsForCoreGroupedNamespacedAndClusterResources) {
-  lo::ResourceInfo cm{"", "v1", "ConfigMap", "configmaps", true, {}};
-  lo::ResourceInfo dep{"apps", "v1", "Deployment", "deployments", true, {}};
-  lo::ResourceInfo crd{"apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, {}};
+  lo::ResourceInfo cm{"", "v1", "ConfigMap", "configmaps", true};
+  lo::ResourceInfo dep{"apps", "v1", "Deployment", "deployments", true};
+  lo::ResourceInfo crd{"apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false};
   EXPECT_EQ(lo::KubeClient::object_path(cm, "team", "app-config"), "/api/v1/namespaces/team/configmaps/app-config");
   EXPECT_EQ(lo::KubeClient::collection_path(dep, "team"), "/apis/apps/v1/namespaces/team/deployments");
   EXPECT_EQ(lo::KubeClient::collection_path(dep, ""), "/apis/apps/v1/deployments");
   EXPECT_EQ(lo::KubeClient::object_path(crd, "ignored", "widgets.example.com"),
             "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com");
   // RBAC names carry ':'; nothing in a name can break out of its segment.
-  lo::ResourceInfo role{"rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false, {}};
+  lo::ResourceInfo role{"rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false};
   EXPECT_EQ(lo::KubeClient::object_path(role, "", "system:x/../y?z"),
             "/apis/rbac.authorization.k8s.io/v1/clusterroles/system%3Ax%2F..%2Fy%3Fz");
   EXPECT_EQ(dep.type_name(), "deployment.apps");

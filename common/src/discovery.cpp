@@ -81,9 +81,6 @@ static std::shared_ptr<const GroupVersionDoc> fetch_gv(KubeClient& client, KubeC
       ri.kind = res.value("kind", "");
       ri.resource = name;
       ri.namespaced = res.value("namespaced", false);
-      if (res.contains("verbs") && res["verbs"].is_array())
-        for (const auto& v : res["verbs"])
-          if (v.is_string()) ri.verbs.push_back(v);
       doc->resources.push_back(std::move(ri));
     }
   }

@@ -184,7 +184,6 @@ std::string describe(const std::vector<fs::path>& files) {
 }
 }  // namespace
 
-std::string KubeConfig::describe_files() const { return describe(files); }
 
 // --- loading ---------------------------------------------------------------------
 
@@ -349,9 +348,7 @@ struct Chosen {
 
 std::optional<Chosen> choose_context(const Merged& m, const KubeconfigRequest& req, bool required) {
   auto known = [&] {
-    std::string s;
-    for (const auto& n : m.context_order) s += (s.empty() ? "" : ", ") + n;
-    return s.empty() ? std::string("it defines no contexts") : "contexts: " + s;
+    return m.context_order.empty() ? std::string("it defines no contexts") : "contexts: " + join(m.context_order);
   };
   Chosen c;
   c.name = req.context && !req.context->empty() ? *req.context : m.current;

@@ -176,15 +176,6 @@ HealthStatus job_health(const Json& obj) {
 
 }  // namespace
 
-const char* to_string(Health h) {
-  switch (h) {
-    case Health::InProgress: return "InProgress";
-    case Health::Ready: return "Ready";
-    case Health::Failed: return "Failed";
-  }
-  return "?";
-}
-
 bool has_health_rule(const std::string& group, const std::string& kind) {
   if (group == "apiextensions.k8s.io") return kind == "CustomResourceDefinition";
   if (group == "apps") return kind == "Deployment" || kind == "StatefulSet" || kind == "DaemonSet";

@@ -77,9 +77,6 @@ class Docker {
   // throws lo::Error when not; a dry run notes it and goes on offline.
   explicit Docker(Runner& runner);
 
-  Runner& runner() { return runner_; }
-  bool offline() const { return offline_; }
-
   // `docker <args>` as a read-only query. Offline: an empty failure that
   // not_found() accepts, so everything looks absent.
   ExecResult query(const std::vector<std::string>& args);

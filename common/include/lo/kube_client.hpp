@@ -88,7 +88,6 @@ struct ResourceInfo {
   std::string kind;
   std::string resource;  // plural, e.g. deployments
   bool namespaced = false;
-  std::vector<std::string> verbs;
 
   std::string api_version() const { return group.empty() ? version : group + "/" + version; }
   // kubectl's way to name the type: "deployment.apps", "configmap".
@@ -146,7 +145,6 @@ class KubeClient {
   KubeClient& operator=(const KubeClient&) = delete;
 
   const KubeConfig& config() const;
-  const ClientOptions& options() const;
   CredentialSource& credentials();
 
   // --- raw requests (path is below the server URL and may carry a query) ---

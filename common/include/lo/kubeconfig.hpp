@@ -94,9 +94,6 @@ struct KubeConfig {
   UserConfig user;
   std::filesystem::path userFile;     // file that defined the user (for messages)
   std::filesystem::path clusterFile;  // file that defined the cluster
-
-  // "kubeconfig a.yaml" or "kubeconfig a.yaml:b.yaml" for messages.
-  std::string describe_files() const;
 };
 
 struct KubeconfigRequest {

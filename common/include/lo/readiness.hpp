@@ -33,7 +33,6 @@
 namespace lo {
 
 enum class Health { InProgress, Ready, Failed };
-const char* to_string(Health h);
 
 struct HealthStatus {
   Health state = Health::InProgress;
