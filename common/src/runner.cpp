@@ -107,17 +107,10 @@ void Runner::remove(const std::string& what, const std::filesystem::path& path) 
 }
 
 void Runner::step(const std::string& verb, const std::string& target, const std::function<void()>& action) {
-  if (dry_run_) {
-    out_ << verb << ": " << target << "\n";
-    done_.push_back(verb + ": " + target);
-    return;
-  }
-  try {
+  step_if(verb, target, [&] {
     action();
-  } catch (const Error& e) {
-    fail(verb + " " + target + " failed", e.what(), e.problems().empty() ? "" : e.problems()[0].hint);
-  }
-  record("done: " + verb + " " + target);
+    return true;
+  });
 }
 
 void Runner::step_if(const std::string& verb, const std::string& target, const std::function<bool()>& action) {
