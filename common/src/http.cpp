@@ -219,6 +219,7 @@ Transfer KubeClient::Impl::perform(const std::string& method, const std::string&
   CURL* c = h.curl;
   curl_easy_reset(c);
   Transfer t;
+  t.generation = cred.generation;
   CallState st{&t, c, sink, deadline, cancel};
   char errbuf[CURL_ERROR_SIZE] = {0};
   std::string url = base_url + path;
@@ -394,7 +395,6 @@ KubeClient::KubeClient(KubeConfig config, ClientOptions options)
 KubeClient::~KubeClient() = default;
 
 const KubeConfig& KubeClient::config() const { return impl_->config; }
-const ClientOptions& KubeClient::options() const { return impl_->options; }
 CredentialSource& KubeClient::credentials() { return impl_->creds; }
 
 KubeClient::Stats KubeClient::stats() const { return {impl_->requests.load(), impl_->retries.load()}; }
@@ -406,9 +406,7 @@ Response KubeClient::request(const std::string& method, const std::string& path,
   for (int attempt = 0;; ++attempt) {
     I.slots.acquire();
     Transfer t;
-    uint64_t generation = 0;
     try {
-      generation = I.creds.get().generation;
       t = I.perform(method, path, body, content_type, nullptr, std::chrono::steady_clock::time_point::max(),
                     nullptr, I.options.request_timeout);
     } catch (...) {
@@ -424,7 +422,7 @@ Response KubeClient::request(const std::string& method, const std::string& path,
       if (!Impl::retryable(t.code) || !more) throw I.transport_error(method, path, t);
       wait = I.backoff(attempt);
       why = t.error;
-    } else if (t.status == 401 && !refreshed_credentials && I.creds.invalidate(generation)) {
+    } else if (t.status == 401 && !refreshed_credentials && I.creds.invalidate(t.generation)) {
       refreshed_credentials = true;
       log::debug(1, "the API server answered 401; fetching fresh credentials and retrying once");
       ++I.retries;

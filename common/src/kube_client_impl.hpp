@@ -57,6 +57,7 @@ struct Transfer {
   std::string error;                // curl's error text (never holds secrets)
   bool stopped_by_sink = false;
   long millis = 0;
+  uint64_t generation = 0;  // of the credentials the request was sent with
 };
 
 struct KubeClient::Impl {
