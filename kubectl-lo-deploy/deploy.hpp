@@ -23,11 +23,19 @@
 
 namespace lo::deploy {
 
+struct LabelFilter {
+  std::string key;    // without the lok8s.dev/ prefix
+  std::string value;
+};
+// Throws UsageError (exit 2) when `text` is not KEY=VALUE with a valid label
+// name and value.
+LabelFilter parse_filter(const std::string& text);
+
 struct DeployOptions {
   std::optional<std::string> root;
   std::optional<std::string> domain;      // --domain
   std::vector<std::string> positionals;   // [DOMAIN] [TARGET...]
-  std::vector<std::string> filters;       // --filter KEY=VALUE (AND-ed)
+  std::vector<LabelFilter> filters;       // --filter KEY=VALUE (AND-ed)
   std::optional<std::string> kubeconfig;  // --kubeconfig
   std::optional<std::string> context;     // --context
   std::optional<std::string> namespace_;  // -n
@@ -41,14 +49,6 @@ struct DeployOptions {
 };
 
 // --- plan ---------------------------------------------------------------------
-
-struct LabelFilter {
-  std::string key;    // without the lok8s.dev/ prefix
-  std::string value;
-};
-// Throws UsageError (exit 2) when `text` is not KEY=VALUE with a valid label
-// name and value.
-LabelFilter parse_filter(const std::string& text);
 
 struct Manifest {
   Json object;

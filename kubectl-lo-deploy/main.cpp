@@ -69,7 +69,6 @@ lo::deploy::DeployOptions parse(const std::vector<std::string>& argv) {
   o.root = args.get("root");
   o.domain = args.get("domain");
   o.positionals = args.positionals();
-  o.filters = args.all("filter");
   o.kubeconfig = args.get("kubeconfig");
   o.context = args.get("context");
   o.namespace_ = args.get("namespace");
@@ -110,7 +109,7 @@ lo::deploy::DeployOptions parse(const std::vector<std::string>& argv) {
     std::cout << kUsage << lo::format_flags(flags());
     std::exit(0);
   }
-  for (const auto& f : o.filters) lo::deploy::parse_filter(f);  // usage errors before any work
+  for (const auto& f : args.all("filter")) o.filters.push_back(lo::deploy::parse_filter(f));  // usage errors before any work
   return o;
 }
 
