@@ -45,6 +45,15 @@ bool stack_frame(const std::string& line, const std::string& next) {
   return !next.empty() && next[0] == '\t' && next.find(".go:") != std::string::npos;
 }
 
+// A logrus line of the registry without what repeats on every line: the
+// time stamp and the trailing go.version/instance.id/service/version fields.
+std::string compact(std::string line) {
+  if (line.rfind("time=\"", 0) == 0)
+    if (auto end = line.find("\" ", 6); end != std::string::npos) line.erase(0, end + 2);
+  if (auto tail = line.find(" go.version="); tail != std::string::npos) line.resize(tail);
+  return line.size() > 300 ? line.substr(0, 300) + " ..." : line;
+}
+
 bool error_line(const std::string& line) {
   return line.rfind("panic:", 0) == 0 || line.rfind("fatal error:", 0) == 0 || line.find("level=fatal") != std::string::npos ||
          line.find("level=error") != std::string::npos;
@@ -69,7 +78,7 @@ std::vector<std::string> log_excerpt(const std::string& log, size_t n) {
   }
   for (size_t i = 0; i < all.size(); ++i) {
     if (all[i].empty() || stack_frame(all[i], i + 1 < all.size() ? all[i + 1] : "")) continue;
-    kept.push_back(all[i].size() > 400 ? all[i].substr(0, 400) + " ..." : all[i]);
+    kept.push_back(compact(all[i]));
   }
   std::vector<std::string> out(kept.end() - std::min(n, kept.size()), kept.end());
   if (std::none_of(out.begin(), out.end(), error_line)) {

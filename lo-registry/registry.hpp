@@ -96,7 +96,8 @@ struct TlsResult {
 // The CA (created on demand), the registry certificate (TLS mode) and the
 // wildcard application certificate, through the runner.
 TlsResult ensure_tls(Runner& runner, const Target& t);
-// The SANs of the registry certificate: every hostname and IP of the plan.
+// The SANs of the registry certificate: every hostname (without a port),
+// IP and container name of the plan.
 std::vector<std::string> registry_sans(const EffectiveSpec& eff);
 
 // --- containers.cpp --------------------------------------------------------------

@@ -5,13 +5,13 @@
 //      wildcard application certificate;
 //   3. the config file of every registry (written only when it changed);
 //   4. per registry: its volume, then its container — left alone when it
-//      runs (or Docker is restarting it) with the same configuration
-//      (lok8s.dev/config label), else (re)created. Containers of this
-//      domain the spec no longer has go;
+//      runs with the same configuration (lok8s.dev/config label), restarted
+//      when Docker is restarting it with that configuration, else
+//      (re)created. Containers of this domain the spec no longer has go;
 //   5. wait until every registry answers its Docker health check (health.cpp);
 //      one that does not fails `up` (exit 1) with its state and log.
-// A second `up` with nothing changed runs no docker command that changes
-// anything. Upstream left a running container alone whatever its config
+// A second `up` with nothing changed and every registry answering runs no
+// docker command that changes anything. Upstream left a running container alone whatever its config
 // (a mode change needed `registry down` first); here a changed config,
 // address, CA or certificate recreates it.
 #include <algorithm>
@@ -88,17 +88,24 @@ int cmd_up(const std::vector<std::string>& args) {
     std::string hash = config_hash(t, r, configs[r.name], tls.ca_fingerprint, remote);
     auto it = have.find(r.container);
     std::string reason;
-    // Docker restarts a crashing container by itself (restart=always): one
-    // with the right configuration is left to it, and the wait below tells
-    // whether it answers. Recreating it would change nothing.
+    // A container Docker keeps restarting (restart=always) with the right
+    // configuration is not recreated: that would change nothing. It is
+    // restarted at once instead of after Docker's growing back-off (its
+    // upstream may be back), and the wait below tells whether it answers.
     bool alive = it != have.end() && (it->second.running() || it->second.state == "restarting");
     if (it == have.end()) reason = "";
     else if (!alive) reason = it->second.state == "created" ? "it never started" : "it is " + (it->second.state.empty() ? std::string("not running") : it->second.state);
     else if (it->second.labels.count(kLabelConfig) == 0) reason = "it was not started by lo";
     else if (it->second.labels.at(kLabelConfig) != hash) reason = "its configuration changed";
     else if (tls.registry_cert_minted) reason = "the registry certificate was re-minted";
-    else {
-      runner.note("registry " + r.name + " (" + r.container + "): " + it->second.state + ", up to date");
+    else if (it->second.state == "restarting") {
+      runner.change("restart registry " + r.name + " (" + r.container + "): Docker is restarting it (" +
+                        std::to_string(it->second.restarts) + " restarts); configuration up to date",
+                    {"docker", "restart", r.container});
+      restarts[r.container] = 0;  // a restart by hand starts the count again
+      continue;
+    } else {
+      runner.note("registry " + r.name + " (" + r.container + "): running, up to date");
       restarts[r.container] = it->second.restarts;
       continue;
     }

@@ -34,7 +34,7 @@ Environment
                       unhealthy, a panic line in `docker logs`.
 
 docker: network create|inspect|rm|connect|disconnect|ls, volume create|rm|ls|inspect, run, create,
-        start, stop, rm, ps, inspect, info, version, pull, images, logs, cp (into a container; the copied files
+        start, stop, restart, rm, ps, inspect, info, version, pull, images, logs, cp (into a container; the copied files
         are kept in the container's state under _files) (plus `docker container ...` forms).
         Go templates for --format/-f: fields (.A.B), json, len, index, join, lower, upper, range/if/else/end,
         and ps rows' .Label "key". IPAM: user subnets, --ip-range for dynamic addresses, static --ip
@@ -1112,6 +1112,13 @@ def docker(w, args, io):
         return d_rm(w, rest, io)
     if cmd in ("start", "stop"):
         return d_start_stop(w, rest, io, cmd == "start")
+    if cmd == "restart":  # by hand: Docker counts restarts from 0 again
+        for ref in [a for a in rest if not a.startswith("-")]:
+            c = w.find_container(ref)
+            if c:
+                w.stop(c)
+                c["RestartCount"] = 0
+        return d_start_stop(w, [a for a in rest if not a.startswith("-")], io, True)
     if cmd == "ps":
         return d_ps(w, rest, io)
     if cmd == "cp":
