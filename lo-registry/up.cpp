@@ -98,8 +98,10 @@ int cmd_up(const std::vector<std::string>& args) {
     else if (it->second.labels.count(kLabelConfig) == 0) reason = "it was not started by lo";
     else if (it->second.labels.at(kLabelConfig) != hash) reason = "its configuration changed";
     else if (tls.registry_cert_minted) reason = "the registry certificate was re-minted";
-    else if (it->second.state == "restarting") {
-      runner.change("restart registry " + r.name + " (" + r.container + "): Docker is restarting it (" +
+    else if (it->second.state == "restarting" || (it->second.restarts > 0 && it->second.health != "healthy")) {
+      // Restarting now, or up again after restarts and not answering yet:
+      // Docker's crash loop either way.
+      runner.change("restart registry " + r.name + " (" + r.container + "): Docker keeps restarting it (" +
                         std::to_string(it->second.restarts) + " restarts); configuration up to date",
                     {"docker", "restart", r.container});
       restarts[r.container] = 0;  // a restart by hand starts the count again

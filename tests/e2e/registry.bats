@@ -288,7 +288,7 @@ assert l[0]["address"] == "https://10.125.125.101" and l[2]["shared"] is True an
   run env LO_FAKE_CRASH=io-quay lo-registry up
   [ "$status" -eq 1 ]
   [ "$(changes | tail -n +$((n + 1)))" = "0 docker restart lok8s-registry-io-quay" ]
-  [[ "$output" == *"done: restart registry io-quay (lok8s-registry-io-quay): Docker is restarting it (1 restarts); configuration up to date"* ]]
+  [[ "$output" == *"done: restart registry io-quay (lok8s-registry-io-quay): Docker keeps restarting it (1 restarts); configuration up to date"* ]]
   [[ "$output" == *"registry io-quay (lok8s-registry-io-quay) does not answer: restarting (health: unhealthy), restarted 1 time while lo waited;"* ]]
   n="$(changes | wc -l)"
   # A fixed upstream is another configuration: only that mirror is recreated, and up succeeds.
