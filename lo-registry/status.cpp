@@ -20,7 +20,9 @@ namespace lo::registry {
 namespace {
 
 const char* kStatusUsage =
-    "Show the registries of a Lo domain: one line per registry with its container's state and address.\n\n"
+    "Show the registries of a Lo domain: one line per registry with its container's state (Docker's\n"
+    "word: running, restarting, exited, ...), the verdict of its health check, how often Docker\n"
+    "restarted it, and its address.\n\n"
     "Usage:\n  lo-registry status [DOMAIN] [-o table|json]\n  kubectl lo registry status [DOMAIN]\n";
 
 }  // namespace
