@@ -21,6 +21,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,8 @@ struct Services {
   Json doc = Json::object();                // the effective document
   std::vector<std::filesystem::path> files;  // services files read, in merge order
   bool found = false;                        // any services file exists
+  // Services whose lok8s.yaml has components: their names (the images).
+  std::map<std::string, std::vector<std::string>> components;
 };
 
 // Reads, merges and checks the services files and every service's config

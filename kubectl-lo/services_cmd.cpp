@@ -18,12 +18,17 @@ struct ServicesOptions {
 };
 
 // The image a service's workloads run and where it comes from.
-std::pair<std::string, std::string> image_of(const std::string& name, const Json& s) {
+std::pair<std::string, std::string> image_of(const std::string& name, const Json& s, const std::vector<std::string>& components) {
   if (!s["enabled"].get<bool>()) return {"disabled", "-"};
   if (s.contains("image")) return {"pinned", s["image"].get<std::string>()};
   const Json& r = s["registry"];
   std::string prefix = r.value("prefix", std::string(services::kDefaultPrefix));
-  if (s["build"].get<bool>()) return {"built by Tilt", prefix + "/" + name};
+  if (s["build"].get<bool>()) {
+    if (components.empty()) return {"built by Tilt", prefix + "/" + name};
+    std::vector<std::string> refs;
+    for (const auto& c : components) refs.push_back(prefix + "/" + c);
+    return {"built by Tilt", join(refs)};
+  }
   std::string endpoint = r.value("endpoint", std::string());
   if (endpoint.empty()) return {"none: build false and no registry.endpoint", prefix + "/" + name};
   for (const char* scheme : {"https://", "http://"})
@@ -42,7 +47,8 @@ void print_table(const Workspace& ws, const services::Services& s) {
   }
   std::vector<std::vector<std::string>> rows{{"NAME", "SOURCE", "IMAGE", "PATH"}};
   for (const auto& [name, svc] : s.doc["services"].items()) {
-    auto [source, image] = image_of(name, svc);
+    auto it = s.components.find(name);
+    auto [source, image] = image_of(name, svc, it == s.components.end() ? std::vector<std::string>{} : it->second);
     rows.push_back({name, source, image, svc["path"].get<std::string>()});
   }
   std::vector<size_t> width(rows[0].size(), 0);

@@ -151,7 +151,8 @@ void check_merged(const Json& merged, const Origins& o, const std::string& first
   }
 }
 
-void check_service_configs(const Workspace& ws, const Options& opt, const Json& doc, Diagnostics& diags) {
+void check_service_configs(const Workspace& ws, const Options& opt, Services& out, Diagnostics& diags) {
+  const Json& doc = out.doc;
   for (const auto& [name, s] : doc["services"].items()) {
     fs::path dir = fs::path(s["path"].get<std::string>());
     if (dir.is_relative()) dir = ws.root / dir;
@@ -170,6 +171,10 @@ void check_service_configs(const Workspace& ws, const Options& opt, const Json& 
     if (!root) continue;
     bool builds = s["enabled"].get<bool>() && s["build"].get<bool>();
     check_service_config(*root, c, builds);
+    YAML::Node comps = YamlCheck::get(*root, "components");
+    if (comps.IsSequence())
+      for (const auto& comp : comps)
+        if (YamlCheck::get(comp, "name").IsScalar()) out.components[name].push_back(YamlCheck::get(comp, "name").Scalar());
   }
 }
 
@@ -222,7 +227,7 @@ Services load(const Workspace& ws, const Options& o, Diagnostics& diags) {
   check_merged(merged, origins, out.files.empty() ? "services.yaml" : ws.show(out.files.front()), diags);
   if (diags.error_count() != errors_before) return out;
   out.doc = effective(merged);
-  check_service_configs(ws, o, out.doc, diags);
+  check_service_configs(ws, o, out, diags);
   return out;
 }
 
