@@ -168,7 +168,7 @@ void check_hooks(const YAML::Node& n, const std::string& path, C& c) {
     else if (!has_cmd && !has_do)
       c.error(h, p, "needs cmd (a command) or do (a verb of lok8s(hooks=...)) with targets");
     if (has_cmd) c.strings(C::get(h, "cmd"), p + ".cmd");
-    if (has_do && c.string(C::get(h, "do"), p + ".do")) {
+    if (has_do && !has_cmd && c.string(C::get(h, "do"), p + ".do")) {
       YAML::Node t = C::get(h, "targets");
       if (!C::present(t)) {
         c.error(h, p + ".targets", "do: " + C::get(h, "do").Scalar() + " needs targets (label: value pairs to act on)");
@@ -232,9 +232,11 @@ void check_service_config(const YAML::Node& root, YamlCheck& c, bool builds) {
   const std::string build_hint =
       "add a build block (context, dockerfile, live_update), or set build: false or image: for the service in services.yaml";
   if (C::present(components)) {
-    if (C::present(build))
+    if (C::present(build)) {
       c.error(build, "build", "'components' and a top-level 'build' are mutually exclusive",
               "move the build into each component, or drop components for a single image");
+      check_build(build, "build", c);
+    }
     if (c.sequence(components, "components")) {
       if (components.size() == 0) c.error(components, "components", "must not be empty");
       std::vector<std::string> names;

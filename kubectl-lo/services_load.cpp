@@ -1,5 +1,6 @@
 // Reading services: the files in merge order, the merge, the environment,
 // the effective document, and each service's config file.
+#include <algorithm>
 #include <cstdlib>
 
 #include "lo/fs.hpp"
@@ -122,7 +123,8 @@ Json effective(const Json& merged) {
 }
 
 // Checks after merging and substitution: what one file alone cannot show.
-void check_merged(const Json& merged, const Origins& o, const std::string& first_file, Diagnostics& diags) {
+void check_merged(const Json& merged, const Origins& o, const std::vector<std::string>& order, Diagnostics& diags) {
+  const std::string first_file = order.empty() ? "services.yaml" : order.front();
   auto where = [&](const std::string& path) {
     auto it = o.find(path);
     return it != o.end() ? it->second : Location{first_file, path, 0, 0};
@@ -135,9 +137,15 @@ void check_merged(const Json& merged, const Origins& o, const std::string& first
   const Json declared = merged.value("services", Json::object());
   for (const auto& [name, s] : declared.items()) {
     std::string p = "services." + name;
-    if (s.contains("image") && s.contains("registry"))
-      diags.error(where(p + ".image"), "image and registry are mutually exclusive (set in different files)",
+    if (s.contains("image") && s.contains("registry")) {
+      // Each file alone was fine: name both places, report at the later one.
+      Location image = where(p + ".image"), registry = where(p + ".registry");
+      auto rank = [&](const Location& l) { return std::find(order.begin(), order.end(), l.file) - order.begin(); };
+      Location at = rank(registry) > rank(image) ? registry : image;
+      diags.error(at, "image (" + image.file + ":" + std::to_string(image.line) + ") and registry (" + registry.file + ":" +
+                          std::to_string(registry.line) + ") are mutually exclusive",
                   "image pins a finished reference; remove one of the two in the profile or the base file");
+    }
     if (s.contains("image") && s["image"].is_string()) {
       const std::string img = s["image"].get<std::string>();
       if (img.empty() || img.find_first_of(" \t\n") != std::string::npos)
@@ -158,7 +166,13 @@ void check_service_configs(const Workspace& ws, const Options& opt, Services& ou
     if (dir.is_relative()) dir = ws.root / dir;
     fs::path file = (dir / opt.service_file).lexically_normal();
     std::error_code ec;
-    if (!fs::exists(file, ec)) continue;
+    if (!fs::exists(file, ec)) {
+      if (s["enabled"].get<bool>() && s["build"].get<bool>())
+        diags.warning(Location{out.files.empty() ? "services.yaml" : ws.show(out.files.front()), "services." + name},
+                      "is built by Tilt, but " + ws.show(file) + " does not exist, so nothing builds its image",
+                      "write " + ws.show(file) + " (build: context, dockerfile, live_update), or set build: false or image:");
+      continue;
+    }
     YamlCheck c(ws.show(file), diags);
     std::string text;
     try {
@@ -224,7 +238,9 @@ Services load(const Workspace& ws, const Options& o, Diagnostics& diags) {
   }
   if (diags.error_count() != errors_before) return out;
   expand_all(merged);
-  check_merged(merged, origins, out.files.empty() ? "services.yaml" : ws.show(out.files.front()), diags);
+  std::vector<std::string> shown;
+  for (const auto& f : out.files) shown.push_back(ws.show(f));
+  check_merged(merged, origins, shown, diags);
   if (diags.error_count() != errors_before) return out;
   out.doc = effective(merged);
   check_service_configs(ws, o, out, diags);
