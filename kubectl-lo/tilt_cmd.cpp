@@ -112,11 +112,19 @@ tilt::Launch tilt_launch(const Workspace& ws, const std::string& domain, std::op
   return l;
 }
 
+namespace {
+
+void attach(const tilt::Instance& r) {
+  std::cout << "Tilt is already running for " << r.domain << ": " << r.url() << " (pid " << r.pid
+            << "); reloading its Tiltfile\n";
+  tilt::reload(r);
+}
+
+}  // namespace
+
 int tilt_up_or_attach(const tilt::Launch& l, bool dry_run) {
   if (auto r = tilt::running(l.ws, l.domain)) {
-    std::cout << "Tilt is already running for " << l.domain << ": " << r->url() << " (pid " << r->pid
-              << "); reloading its Tiltfile\n";
-    tilt::reload(*r);
+    attach(*r);
     return kExitOk;
   }
   tilt::project_tiltfile(l.ws);
@@ -128,7 +136,10 @@ int tilt_up_or_attach(const tilt::Launch& l, bool dry_run) {
               << ", in the background; log " << l.ws.show(tilt::state_dir(l.ws, l.domain) / "tilt.log") << ")\n";
     return kExitOk;
   }
-  print_started(tilt::start(l), l.ws);
+  bool started = false;
+  tilt::Instance i = tilt::start(l, &started);
+  if (started) print_started(i, l.ws);
+  else attach(i);
   return kExitOk;
 }
 

@@ -182,12 +182,14 @@ int choose_port(const std::string& domain, std::optional<int> flag) {
               "set TILT_PORT or pass --port");
 }
 
-Instance start(const Launch& l) {
+Instance start(const Launch& l, bool* started) {
   auto tilt = find_program("tilt");
   if (!tilt) throw Error("tilt is not installed", "install it (https://docs.tilt.dev/install.html) and run this again");
   fs::path dir = state_dir(l.ws, l.domain);
   StateLock lock(dir);
+  *started = false;
   if (auto already = running(l.ws, l.domain)) return *already;
+  *started = true;
   Instance i;
   i.domain = l.domain;
   i.port = choose_port(l.domain, l.port);

@@ -64,9 +64,11 @@ std::optional<Instance> running(const Workspace& ws, const std::string& domain);
 // missing.
 std::filesystem::path project_tiltfile(const Workspace& ws);
 
-// Starts Tilt detached and records it. Throws lo::Error when tilt is not
-// installed, the port is taken, or Tilt exits at once (its log quoted).
-Instance start(const Launch& l);
+// Starts Tilt detached and records it; when one already runs for the
+// domain (another `up` won the race), returns that one with `*started`
+// false. Throws lo::Error when tilt is not installed, the port is taken, or
+// Tilt exits at once (its log quoted).
+Instance start(const Launch& l, bool* started);
 
 // Asks a running Tilt to re-run its Tiltfile; false (with a warning) when it
 // does not answer.
