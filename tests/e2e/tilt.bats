@@ -389,3 +389,13 @@ EOF
   [ "$status" -eq 5 ]
   log_has "hook bounce: do: restart is not a verb here"
 }
+
+@test "tilt/lo/test (the tilt-extensions style test project) evaluates: one built service with its live update and port forward" {
+  cp -r "$LO_SRC/tilt" "$T/tilt"
+  P="$T/tilt/lo/test"
+  evaluate
+  [ "$status" -eq 0 ] || cat "$T/tilt.err"
+  [ "$(q '.resources.hello | [.builds, .ports, .labels, .objects]')" = '[["lok8s.local/hello"],["18000:8000"],["test"],["Deployment//hello","Service//hello"]]' ]
+  [ "$(q '.builds["lok8s.local/hello"].syncs')" = '["hello/www:/www"]' ]
+  bash -n "$T/tilt/lo/test/test.sh"
+}
