@@ -69,14 +69,14 @@ EOF
   [ "$status" -eq 0 ] || cat "$T/tilt.err"
   [ "$(q '.builds | length')" = 0 ]
   [ "$(q '.resources["ingress-controller"].labels')" = '["networking"]' ]
-  [ "$(q '.resources["dns-sync"].labels')" = '["system"]' ]
+  [ "$(q '.resources["dns-sync:deployment:ingress"].labels')" = '["system"]' ]
   # without services every app is a leftover, applied as written (upstream returned before the leftovers: B2)
   [ "$(q '.resources.api.objects')" = '["Deployment//api","Service//api"]' ]
   [ "$(q '.resources.api.images')" = '{"Deployment/api/api":"lok8s.local/api"}' ]
   [ "$(q '.resources.web.images')" = '{"Deployment/web/web":"lok8s.local/web:dev"}' ]
   [ "$(q '.resources.uncategorized.objects')" = '["ConfigMap//shop-settings","Namespace//ingress"]' ]
   log_has "no services defined"
-  log_has "15 object(s) without a lok8s.dev/type or lok8s.dev/name label that matches: applied"
+  log_has "16 object(s) without a lok8s.dev/type or lok8s.dev/name label that matches: applied"
   # Tilt watches the domain's spec and targets, and the services files to come
   [ "$(q '[.config_files[] | select(. == "clusters/lok8s.dev/targets" or . == "clusters/lok8s.dev/cluster.lok8s.yaml" or . == "services.yaml")] | length')" = 3 ]
 }
@@ -162,10 +162,13 @@ EOF
   evaluate
   [ "$status" -eq 0 ] || cat "$T/tilt.err"
   [ "$(q '.resources["ingress-controller"].labels')" = '["networking"]' ]
-  [ "$(q '.resources["dns-sync"].labels')" = '["system"]' ]
   [ "$(q '.resources["node-exporter"].labels')" = '["observability"]' ]
+  # two workloads named dns-sync: Tilt names them by kind and namespace, and each gets its own label
+  # (upstream warned and left both unlabelled)
+  [ "$(q '.resources["dns-sync:deployment:ingress"].labels')" = '["system"]' ]
+  [ "$(q '.resources["dns-sync:deployment:monitoring"].labels')" = '["observability"]' ]
   log_has "[ system ] 3 object(s)"
-  log_has "[ observability ] 1 object(s)"
+  log_has "[ observability ] 2 object(s)"
   # with only the default type, observability objects are leftovers: applied, unlabelled
   tiltfile
   evaluate
@@ -180,7 +183,7 @@ EOF
   [ "$(q '.resources["legacy-migrate"].objects')" = '["Job//legacy-migrate"]' ]
   [ "$(q '.resources["node-exporter"].objects')" = '["DaemonSet/monitoring/node-exporter"]' ]
   [ "$(q '.resources.uncategorized.objects')" = '["ConfigMap//shop-settings","Namespace//ingress"]' ]
-  log_has "3 object(s) without a lok8s.dev/type or lok8s.dev/name label that matches: applied"
+  log_has "4 object(s) without a lok8s.dev/type or lok8s.dev/name label that matches: applied"
 }
 
 @test "unlabeled leftovers, apply_unlabeled=False: not applied, one warning each" {
@@ -193,7 +196,8 @@ EOF
   log_has "[ unlabeled ] ConfigMap shop-settings: no lok8s.dev/{type,name} label that matches"
   log_has "[ unlabeled ] Job legacy-migrate: no lok8s.dev/{type,name} label that matches"
   log_has "[ unlabeled ] DaemonSet monitoring/node-exporter: no lok8s.dev/{type,name} label that matches"
-  log_has "dropped 3 object(s) (apply_unlabeled=False)"
+  log_has "[ unlabeled ] Deployment monitoring/dns-sync: no lok8s.dev/{type,name} label that matches"
+  log_has "dropped 4 object(s) (apply_unlabeled=False)"
 }
 
 @test "unlabeled leftovers, strict_unlabeled=True fails naming them (alone: the documented CI call works); with apply_unlabeled=True it is refused" {
@@ -267,6 +271,16 @@ assert all(d["metadata"].get("uid") for d in docs), "objects as the server retur
 EOF
   run kubectl --kubeconfig "$T/srv/kubeconfig-cert.yaml" get deployment api -o jsonpath='{.spec.template.spec.containers[0].image}'
   [ "$output" = "lok8s.local/lok8s.local_api:tilt-0a1b2c" ]
+  # --image on its own: a name no container runs is a warning, a malformed flag a usage error
+  cd "$P"
+  run --separate-stderr kubectl-lo deploy lok8s.dev apps --wait=false --image lok8s.local/nothing=x:1
+  [ "$status" -eq 0 ]
+  [[ "$stderr" == *"warning: --image lok8s.local/nothing=x:1: no container runs lok8s.local/nothing in apps"* ]]
+  run kubectl-lo deploy lok8s.dev apps --image lok8s.local/api
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"invalid --image 'lok8s.local/api': no '='"* ]]
+  run kubectl-lo deploy lok8s.dev apps --image lok8s.local/api:1=x
+  [ "$status" -eq 2 ]
 }
 
 @test "the extension loads by relative path (a vendored copy) and as an extension repo (file://)" {
