@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "lo/cli.hpp"
 #include "lo/log.hpp"
+#include "lo/table.hpp"
 #include "services.hpp"
 
 namespace lo::cmd {
@@ -51,14 +52,7 @@ void print_table(const Workspace& ws, const services::Services& s) {
     auto [source, image] = image_of(name, svc, it == s.components.end() ? std::vector<std::string>{} : it->second);
     rows.push_back({name, source, image, svc["path"].get<std::string>()});
   }
-  std::vector<size_t> width(rows[0].size(), 0);
-  for (const auto& r : rows)
-    for (size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
-  for (const auto& r : rows) {
-    std::string line;
-    for (size_t i = 0; i < r.size(); ++i) line += r[i] + (i + 1 < r.size() ? std::string(width[i] - r[i].size() + 3, ' ') : "");
-    std::cout << line << "\n";
-  }
+  std::cout << format_table(rows);
   std::vector<std::string> shown;
   for (const auto& f : s.files) shown.push_back(ws.show(f));
   std::cout << "\nFrom " << join(shown) << ".\n";

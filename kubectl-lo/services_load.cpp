@@ -12,6 +12,16 @@ namespace {
 
 constexpr size_t kMaxFileBytes = 1 << 20;
 
+// The one document of a file; problems recorded, nullopt when unusable.
+std::optional<YAML::Node> read_document(const fs::path& file, YamlCheck& c, Diagnostics& diags) {
+  try {
+    return load_yaml_document(read_file(file, kMaxFileBytes), c);
+  } catch (const Error& e) {
+    for (const auto& p : e.problems()) diags.add(p);
+    return std::nullopt;
+  }
+}
+
 // Where each merged value came from, by field path, for errors found after
 // merging.
 using Origins = std::map<std::string, Location>;
@@ -174,14 +184,7 @@ void check_service_configs(const Workspace& ws, const Options& opt, Services& ou
       continue;
     }
     YamlCheck c(ws.show(file), diags);
-    std::string text;
-    try {
-      text = read_file(file, kMaxFileBytes);
-    } catch (const Error& e) {
-      for (const auto& p : e.problems()) diags.add(p);
-      continue;
-    }
-    auto root = load_yaml_document(text, c);
+    auto root = read_document(file, c, diags);
     if (!root) continue;
     bool builds = s["enabled"].get<bool>() && s["build"].get<bool>();
     check_service_config(*root, c, builds);
@@ -223,14 +226,7 @@ Services load(const Workspace& ws, const Options& o, Diagnostics& diags) {
   size_t errors_before = diags.error_count();
   for (const auto& f : out.files) {
     YamlCheck c(ws.show(f), diags);
-    std::string text;
-    try {
-      text = read_file(f, kMaxFileBytes);
-    } catch (const Error& e) {
-      for (const auto& p : e.problems()) diags.add(p);
-      continue;
-    }
-    auto root = load_yaml_document(text, c);
+    auto root = read_document(f, c, diags);
     if (!root) continue;
     size_t before = diags.error_count();
     check_services_file(*root, c);

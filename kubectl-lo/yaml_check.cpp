@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "lo/yaml_keys.hpp"
+
 namespace lo {
 
 Location YamlCheck::at(const YAML::Node& n, const std::string& path) const {
@@ -125,19 +127,10 @@ bool YamlCheck::one_of(const YAML::Node& n, const std::string& path, const std::
 }
 
 void YamlCheck::only_keys(const YAML::Node& n, const std::string& path, const std::vector<std::string>& allowed) {
-  if (!n.IsMap()) return;
-  std::vector<std::string> seen;
-  for (const auto& kv : n) {
-    if (!kv.first.IsScalar()) {
-      error(kv.first, path, "keys must be plain names");
-      continue;
-    }
-    const std::string& key = kv.first.Scalar();
-    if (std::find(seen.begin(), seen.end(), key) != seen.end())
-      error(kv.first, field(path, key), "is set twice", "keep one of the two");
-    seen.push_back(key);
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-      error(kv.first, field(path, key), "unknown key", "allowed " + std::string(path.empty() ? "at the top" : "here") + ": " + join(allowed));
+  for (const auto& p : check_keys(n, allowed)) {
+    if (p.kind == KeyProblem::NotScalar) error(p.node, path, "keys must be plain names");
+    else if (p.kind == KeyProblem::Twice) error(p.node, field(path, p.key), "is set twice", "keep one of the two");
+    else error(p.node, field(path, p.key), "unknown key", key_hint(p, path.empty() ? "allowed at the top" : "allowed here", allowed));
   }
 }
 

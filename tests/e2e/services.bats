@@ -96,7 +96,7 @@ EOF
   expected='kubectl lo services: warning: services.yaml:1:13: apiVersion: '"'"'v1'"'"' is not a services.lok8s.dev version
   hint: write apiVersion: services.lok8s.dev/v1beta1
 kubectl lo: error: services.yaml:3:1: registri: unknown key
-  hint: allowed at the top: apiVersion, kind, metadata, registry, defaults, services
+  hint: did you mean '"'"'registry'"'"'? allowed at the top: apiVersion, kind, metadata, registry, defaults, services
 kubectl lo: error: services.yaml:7:11: registry.prefix: '"'"'Not/A/Prefix'"'"' is not an image repository prefix
   hint: lower-case host and path such as lok8s.local or registry.example.com:5000/team
 kubectl lo: error: services.yaml:6:13: registry.parallel: must be from 0 to 1024, got -1

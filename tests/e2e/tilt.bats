@@ -33,6 +33,9 @@ tiltfile() {
   printf "load('%s/tilt/lo/Tiltfile', 'lok8s')\n%s\n" "$LO_SRC" "${1:-lok8s()}" > "$P/Tiltfile"
 }
 
+# lines LINE...: the project's Tiltfile, as written.
+lines() { printf '%s\n' "$@" > "$P/Tiltfile"; }
+
 # services < yaml: the project's services.yaml.
 services() { cat > "$P/services.yaml"; }
 
@@ -41,6 +44,12 @@ services() { cat > "$P/services.yaml"; }
 evaluate() {
   run bash -c 'cd "$1" && tilt alpha tiltfile-result -v > "$2/result.json" 2> "$2/tilt.err"' _ "$P" "$T"
   if [ "$status" -eq 0 ]; then python3 "$SUMMARY" "$T/result.json" "$P" > "$T/s.json"; fi
+}
+
+# evaluate_ok: evaluate, which must succeed (Tilt's log shown when not).
+evaluate_ok() {
+  evaluate
+  [ "$status" -eq 0 ] || { cat "$T/tilt.err"; return 1; }
 }
 
 q() { jq -c "$1" "$T/s.json"; }
@@ -65,8 +74,7 @@ EOF
 
 @test "no services.yaml: every object is applied, system workloads grouped by category, nothing built" {
   tiltfile
-  evaluate
-  [ "$status" -eq 0 ] || cat "$T/tilt.err"
+  evaluate_ok
   [ "$(q '.builds | length')" = 0 ]
   [ "$(q '.resources["ingress-controller"].labels')" = '["networking"]' ]
   [ "$(q '.resources["dns-sync:deployment:ingress"].labels')" = '["system"]' ]
@@ -88,8 +96,7 @@ services:
   web: {enabled: false}
 EOF
   tiltfile
-  evaluate
-  [ "$status" -eq 0 ] || cat "$T/tilt.err"
+  evaluate_ok
   [ "$(q '.builds | keys')" = '["lok8s.local/api"]' ]
   [ "$(q '.builds["lok8s.local/api"] | [.context, .dockerfile, .target, .args]')" = '["api","FROM node:20 AS dev\nWORKDIR /app\n","dev",["SHOP_NPM_TOKEN=t0k"]]' ]
   [ "$(q '.builds["lok8s.local/api"] | [.stop, .syncs, .runs, .run_triggers]')" = '[["api/package.json"],["api/src:/app/src"],["npm install"],[["package-lock.json"]]]' ]
@@ -110,8 +117,7 @@ services:
   core: {}
 EOF
   tiltfile
-  evaluate
-  [ "$status" -eq 0 ] || cat "$T/tilt.err"
+  evaluate_ok
   [ "$(q '.builds | keys')" = '["lok8s.local/core-api","lok8s.local/core-operator"]' ]
   [ "$(q '.builds["lok8s.local/core-api"] | [.context, .dockerfile, .syncs]')" = '["core","FROM golang:1.23\n",["core/api:/srv/api"]]' ]
   [ "$(q '.builds["lok8s.local/core-operator"] | [.context, .dockerfile]')" = '["core","FROM golang:1.23 AS op\n"]' ]
@@ -125,8 +131,7 @@ EOF
 @test "build: false: nothing built, pods run <endpoint>/<branch>/<service>:<tag>; without an endpoint a warning" {
   all_services
   tiltfile
-  evaluate
-  [ "$status" -eq 0 ] || cat "$T/tilt.err"
+  evaluate_ok
   [ "$(q '.builds["lok8s.local/worker"]')" = null ]
   [ "$(q '.resources.worker | [.images, .ports]')" = '[{"Deployment/worker/worker":"registry.example.com/team/worker:1.2"},["19000:9000"]]' ]
   log_has "[ worker ] build: false: runs images from https://registry.example.com"
@@ -143,8 +148,7 @@ EOF
 @test "an image-pinned service runs the pinned reference, is not built, keeps its port forward and labels" {
   all_services
   tiltfile
-  evaluate
-  [ "$status" -eq 0 ] || cat "$T/tilt.err"
+  evaluate_ok
   [ "$(q '.builds["lok8s.local/db"]')" = null ]
   [ "$(q '.resources.db | [.images, .ports, .labels]')" = '[{"Deployment/db/db":"postgres:16.3"},["15432:5432"],["data"]]' ]
   log_has "[ db ] pinned to postgres:16.3, not built"
@@ -159,8 +163,7 @@ EOF
 
 @test "system types: each listed type applied first, its workloads labelled by lok8s.dev/category, else by the type" {
   tiltfile "lok8s(system_types=['system', 'observability'])"
-  evaluate
-  [ "$status" -eq 0 ] || cat "$T/tilt.err"
+  evaluate_ok
   [ "$(q '.resources["ingress-controller"].labels')" = '["networking"]' ]
   [ "$(q '.resources["node-exporter"].labels')" = '["observability"]' ]
   # two workloads named dns-sync: Tilt names them by kind and namespace, and each gets its own label
@@ -178,8 +181,7 @@ EOF
 @test "unlabeled leftovers, default: applied with one line saying how many" {
   all_services
   tiltfile
-  evaluate
-  [ "$status" -eq 0 ] || cat "$T/tilt.err"
+  evaluate_ok
   [ "$(q '.resources["legacy-migrate"].objects')" = '["Job//legacy-migrate"]' ]
   [ "$(q '.resources["node-exporter"].objects')" = '["DaemonSet/monitoring/node-exporter"]' ]
   [ "$(q '.resources.uncategorized.objects')" = '["ConfigMap//shop-settings","Namespace//ingress"]' ]
@@ -189,8 +191,7 @@ EOF
 @test "unlabeled leftovers, apply_unlabeled=False: not applied, one warning each" {
   all_services
   tiltfile "lok8s(apply_unlabeled=False)"
-  evaluate
-  [ "$status" -eq 0 ] || cat "$T/tilt.err"
+  evaluate_ok
   [ "$(q '.resources["legacy-migrate"]')" = null ]
   [ "$(q '.resources.uncategorized.objects')" = '["Namespace//ingress"]' ]
   log_has "[ unlabeled ] ConfigMap shop-settings: no lok8s.dev/{type,name} label that matches"
@@ -210,8 +211,7 @@ EOF
   # once every object is labelled, the strict call passes
   rm "$P/clusters/lok8s.dev/targets/apps/legacy.yaml"
   sed -i '/legacy.yaml/d' "$P/clusters/lok8s.dev/targets/apps/kustomization.yaml"
-  evaluate
-  [ "$status" -eq 0 ] || cat "$T/tilt.err"
+  evaluate_ok
   tiltfile "lok8s(strict_unlabeled=True, apply_unlabeled=True)"
   evaluate
   [ "$status" -eq 5 ]
@@ -221,8 +221,7 @@ EOF
 @test "deploy='lo': one k8s_custom_deploy per target, applied by kubectl lo deploy -o yaml with the built and pinned images" {
   all_services
   tiltfile "lok8s(deploy='lo')"
-  evaluate
-  [ "$status" -eq 0 ] || cat "$T/tilt.err"
+  evaluate_ok
   [ "$(q '[.resources[] | select(.kind == "custom")] | length')" = 2 ]
   [ "$(q '.resources.apps.apply[:4]')" = '["sh","-c","exec \"$@\" \"--image=lok8s.local/api=$TILT_IMAGE_0\" \"--image=lok8s.local/core-api=$TILT_IMAGE_1\" \"--image=lok8s.local/core-operator=$TILT_IMAGE_2\"","sh"]' ]
   [ "$(q '.resources.apps.apply[4:]')" = '["kubectl-lo","deploy","lok8s.dev","apps","-o","yaml","--wait=false","--image=lok8s.local/db=postgres:16.3","--image=lok8s.local/worker=registry.example.com/team/worker:1.2"]' ]
@@ -244,8 +243,7 @@ EOF
   [ -x "$APISERVER" ] || skip "lo-test-apiserver is not built"
   all_services
   tiltfile "lok8s(deploy='lo')"
-  evaluate
-  [ "$status" -eq 0 ] || cat "$T/tilt.err"
+  evaluate_ok
   mkdir -p "$T/srv"
   "$APISERVER" --dir "$T/srv" --workload-delay-ms 50 > "$T/server.log" 2>&1 3>&- &
   SERVER_PID=$!
@@ -286,37 +284,25 @@ EOF
 @test "the extension loads by relative path (a vendored copy) and as an extension repo (file://)" {
   all_services
   mkdir -p "$P/.lok8s" && cp -r "$LO_SRC/tilt" "$P/.lok8s/tilt"
-  printf "load('./.lok8s/tilt/lo/Tiltfile', 'lok8s')\nlok8s()\n" > "$P/Tiltfile"
-  evaluate
-  [ "$status" -eq 0 ] || cat "$T/tilt.err"
+  lines "load('./.lok8s/tilt/lo/Tiltfile', 'lok8s')" "lok8s()"
+  evaluate_ok
   [ "$(q '.builds | keys')" = '["lok8s.local/api","lok8s.local/core-api","lok8s.local/core-operator"]' ]
   # ext://lo with the repo registered and the extension pointing into it
-  cat > "$P/Tiltfile" <<EOF
-v1alpha1.extension_repo(name='lo', url='file://$LO_SRC/tilt')
-v1alpha1.extension(name='lo', repo_name='lo', repo_path='lo')
-load('ext://lo', 'lok8s')
-lok8s()
-EOF
-  evaluate
-  [ "$status" -eq 0 ] || cat "$T/tilt.err"
+  lines "v1alpha1.extension_repo(name='lo', url='file://$LO_SRC/tilt')" \
+    "v1alpha1.extension(name='lo', repo_name='lo', repo_path='lo')" "load('ext://lo', 'lok8s')" "lok8s()"
+  evaluate_ok
   [ "$(q '.builds | keys')" = '["lok8s.local/api","lok8s.local/core-api","lok8s.local/core-operator"]' ]
   [ "$(q '[.config_files[] | select(. == "'"$LO_SRC"'/tilt/lo/Tiltfile")] | length')" = 1 ]
   # or with load_host: ext://lo/lo
-  cat > "$P/Tiltfile" <<EOF
-v1alpha1.extension_repo(name='lo-repo', url='file://$LO_SRC/tilt', load_host='lo')
-load('ext://lo/lo', 'lok8s')
-lok8s()
-EOF
-  evaluate
-  [ "$status" -eq 0 ] || cat "$T/tilt.err"
+  lines "v1alpha1.extension_repo(name='lo-repo', url='file://$LO_SRC/tilt', load_host='lo')" "load('ext://lo/lo', 'lok8s')" "lok8s()"
+  evaluate_ok
   [ "$(q '.resources.api.builds')" = '["lok8s.local/api"]' ]
 }
 
 @test "the domain: DOMAIN_NAME (as kubectl lo up sets it), else clusters/.active, else lok8s(domain=...)" {
   tiltfile
   echo staging.example.com > "$P/clusters/.active"
-  evaluate
-  [ "$status" -eq 0 ] || cat "$T/tilt.err"
+  evaluate_ok
   [ "$(q '.resources["staging-api"].objects')" = '["Deployment//staging-api","Service//staging-api"]' ]
   [ "$(q '.resources["ingress-controller"]')" = null ]
   DOMAIN_NAME=lok8s.dev evaluate
@@ -349,8 +335,7 @@ services:
     namespace: shop
 EOF
   tiltfile
-  evaluate
-  [ "$status" -eq 0 ] || cat "$T/tilt.err"
+  evaluate_ok
   [ "$(q '.builds["lok8s.local/api"] | [.dockerfile, .syncs, .runs, .stop]')" = '["FROM node:20-slim\nWORKDIR /app\n",[],[],[]]' ]
   [ "$(q '.resources.api.objects')" = '["Deployment/shop/api","Service/shop/api"]' ]
 }
@@ -393,8 +378,7 @@ EOF
       resource_deps: ['hook:seed']
 EOF
   tiltfile "lok8s(hooks={'restart': 'kubectl rollout restart deployment'})"
-  evaluate
-  [ "$status" -eq 0 ] || cat "$T/tilt.err"
+  evaluate_ok
   [ "$(q '.resources["» seed"] | [.kind, .cmd, .dir, .deps, .watch, .labels]')" = '["local",["sh","-c","./seed.sh"],"api",["api"],["api/seed.sh"],["shop"]]' ]
   [ "$(q '.resources["» seed"].env | map(select(startswith("LOK8S_")))')" = '["LOK8S_HOOK=seed","LOK8S_SERVICE=api"]' ]
   [ "$(q '.resources["» bounce"] | [.cmd, .deps]')" = '[["sh","-c","kubectl rollout restart deployment --selector app=api"],["» seed"]]' ]
@@ -407,8 +391,7 @@ EOF
 @test "tilt/lo/test (the tilt-extensions style test project) evaluates: one built service with its live update and port forward" {
   cp -r "$LO_SRC/tilt" "$T/tilt"
   P="$T/tilt/lo/test"
-  evaluate
-  [ "$status" -eq 0 ] || cat "$T/tilt.err"
+  evaluate_ok
   [ "$(q '.resources.hello | [.builds, .ports, .labels, .objects]')" = '[["lok8s.local/hello"],["18000:8000"],["test"],["Deployment//hello","Service//hello"]]' ]
   [ "$(q '.builds["lok8s.local/hello"].syncs')" = '["hello/www:/www"]' ]
   bash -n "$T/tilt/lo/test/test.sh"
