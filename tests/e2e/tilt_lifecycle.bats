@@ -168,7 +168,7 @@ up_lines() { if [ -f "$LO_FAKE_STATE/tilt.log" ]; then grep -c '^up ' "$LO_FAKE_
   grep -q "^ci --port=14250 --file=$P/Tiltfile --timeout 90s -- api web | KUBECONFIG=$P/.kubeconfig/local.yaml | DOMAIN_NAME=lok8s.dev | TILT_PORT=14250 | cwd=$P" "$LO_FAKE_STATE/tilt.log"
   run "$LO" tilt ci
   [ "$status" -eq 0 ]
-  ! grep -q -- "--timeout" <(grep "^ci" "$LO_FAKE_STATE/tilt.log" | tail -1)
+  [[ "$(grep "^ci" "$LO_FAKE_STATE/tilt.log" | tail -1)" != *"--timeout"* ]]
   "$LO" tilt up --port 14251 >/dev/null
   run "$LO" tilt ci
   [ "$status" -eq 1 ]
