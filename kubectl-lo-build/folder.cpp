@@ -11,11 +11,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
-#include <thread>
 #include <unordered_set>
 
+#include "kubectl-lo-build/folder_swap.hpp"
 #include "lo/error.hpp"
 #include "lo/fs.hpp"
+#include "lo/parallel.hpp"
 
 namespace lo::build {
 namespace fs = std::filesystem;
@@ -143,6 +144,7 @@ void remove_leftovers(int dfd) {
     ::close(dup);
     return;
   }
+  ::rewinddir(d);  // the copy shares its position with `dfd`
   std::vector<std::string> doomed;
   while (dirent* e = ::readdir(d))
     if (is_tmp_leftover(e->d_name)) doomed.emplace_back(e->d_name);
@@ -150,27 +152,22 @@ void remove_leftovers(int dfd) {
   for (const auto& n : doomed) ::unlinkat(dfd, n.c_str(), 0);
 }
 
-// Runs job(i) for every i < n, on one thread per core when n is large.
-// Creating a file takes the folder's lock, so only the writing and closing
-// run side by side; more threads than cores only spin on that lock (measured
-// on ext4 and tmpfs: 2 threads on 2 cores beat both 1 and 4).
-template <class Job>
-void for_each_index(size_t n, Job&& job) {
-  size_t threads = n >= 512 ? std::clamp<size_t>(std::thread::hardware_concurrency(), 2, 8) : 1;
-  if (threads == 1) {
-    for (size_t i = 0; i < n; ++i) job(i);
-    return;
+// Threads writing `n` files into one folder: one per core when there are
+// many. Creating a file takes the folder's lock, so only the writing and
+// closing run side by side; more threads than cores only spin on that lock
+// (measured on ext4 and tmpfs: 2 threads on 2 cores beat both 1 and 4).
+size_t writers(size_t n) { return n >= 512 ? std::clamp<size_t>(cores(), 2, 8) : 1; }
+
+// The first error of jobs running side by side, with the file it concerns.
+struct Failure {
+  std::mutex mu;
+  int err = 0;
+  std::string name;
+  void note(int e, const std::string& n) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (!err) err = e, name = n;
   }
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i; (i = next.fetch_add(64)) < n;)
-      for (size_t j = i; j < std::min(n, i + 64); ++j) job(j);
-  };
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-}
+};
 
 // Removes staging folders an interrupted write left beside `dir`.
 void remove_stale_staging(const fs::path& dir) {
@@ -181,6 +178,51 @@ void remove_stale_staging(const fs::path& dir) {
       fs::remove_all(e.path(), ec);
 }
 
+std::string listing_of(const std::vector<OutFile>& files) {
+  size_t size = 200;
+  for (const auto& f : files) size += f.name.size() + 5;
+  std::string out;
+  out.reserve(size);
+  out += kOwnedMarker;
+  out += "\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n";
+  if (files.empty()) return out + "resources: []\n";
+  out += "resources:\n";
+  for (const auto& f : files) {
+    out += "  - ";
+    out += f.name;
+    out += '\n';
+  }
+  return out;
+}
+
+// A new folder beside `dir`, named so that a later write knows whose it is.
+fs::path make_staging(const fs::path& dir) {
+  fs::path staging = dir.parent_path() / tmp_name_for(dir.filename().string());
+  if (::mkdir(staging.c_str(), 0755) != 0)
+    throw Error(Location{staging.string()}, std::string("cannot create folder: ") + std::strerror(errno));
+  return staging;
+}
+
+// Fills the new folder `to` with `files` and their kustomization.yaml. With
+// `from` (the folder being replaced, or -1), a file whose bytes `from`
+// already holds under the same name is hard-linked from there.
+void fill(int to, const std::vector<OutFile>& files, int from, const fs::path& shown) {
+  auto put = [&](const std::string& name, std::string_view body) {
+    bool add_nl = !body.empty() && body.back() != '\n';
+    if (from >= 0 && holds(from, name, body, add_nl) && ::linkat(from, name.c_str(), to, name.c_str(), 0) == 0)
+      return 0;
+    return write_tmp(to, name, body, add_nl);
+  };
+  Failure failed;
+  parallel_for(files.size(), writers(files.size()), [&](size_t i) {
+    if (int err = put(files[i].name, files[i].body)) failed.note(err, files[i].name);
+  }, 64);
+  if (!failed.err) {
+    if (int err = put(kKustomization, listing_of(files))) failed.note(err, kKustomization);
+  }
+  if (failed.err) throw Error(Location{(shown / failed.name).string()}, std::string("cannot write: ") + std::strerror(failed.err));
+}
+
 // A folder that does not exist yet is written whole into a staging folder
 // beside it and renamed into place: it appears complete or not at all.
 void write_new_folder(const fs::path& dir, const std::vector<OutFile>& files, const std::atomic<int>* cancel) {
@@ -188,47 +230,166 @@ void write_new_folder(const fs::path& dir, const std::vector<OutFile>& files, co
   fs::path parent = dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
   fs::create_directories(parent, ec);
   if (ec) throw Error(Location{parent.string()}, "cannot create folder: " + ec.message());
-  fs::path staging = parent / tmp_name_for(dir.filename().string());
-  if (::mkdir(staging.c_str(), 0755) != 0)
-    throw Error(Location{staging.string()}, std::string("cannot create folder: ") + std::strerror(errno));
-  auto fail = [&](const std::string& where, const std::string& what) {
-    fs::remove_all(staging, ec);
-    throw Error(Location{where}, what);
-  };
-  {
+  fs::path staging = make_staging(parent / dir.filename());
+  try {
     Dir d(staging);
-    std::mutex mu;
-    std::string failed;
-    int first_err = 0;
-    for_each_index(files.size(), [&](size_t i) {
-      const OutFile& f = files[i];
-      bool add_nl = !f.body.empty() && f.body.back() != '\n';
-      if (int err = write_tmp(d.fd, f.name, f.body, add_nl)) {
-        std::lock_guard<std::mutex> lock(mu);
-        if (!first_err) first_err = err, failed = f.name;
-      }
-    });
-    if (first_err) fail((dir / failed).string(), std::string("cannot write: ") + std::strerror(first_err));
-    std::vector<std::string> names;
-    names.reserve(files.size());
-    for (const auto& f : files) names.push_back(f.name);
-    std::string k = owned_kustomization(names);
-    if (int err = write_tmp(d.fd, kKustomization, k, false))
-      fail((dir / kKustomization).string(), std::string("cannot write: ") + std::strerror(err));
+    fill(d.fd, files, -1, dir);
+    if (cancel && cancel->load()) throw Error("interrupted before writing " + dir.string());
+    if (::rename(staging.c_str(), dir.c_str()) != 0)
+      throw Error(Location{dir.string()}, std::string("cannot create folder: ") + std::strerror(errno));
+  } catch (...) {
+    fs::remove_all(staging, ec);
+    throw;
   }
-  if (cancel && cancel->load()) fail(dir.string(), "interrupted before writing " + dir.string());
-  if (::rename(staging.c_str(), dir.c_str()) != 0)
-    fail(dir.string(), std::string("cannot create folder: ") + std::strerror(errno));
+}
+
+struct Entry {
+  std::string name;
+  bool linkable = false;  // a file or a symbolic link (a hard link can carry it over)
+};
+
+std::vector<Entry> entries_of(int dfd) {
+  std::vector<Entry> out;
+  int dup = ::dup(dfd);
+  DIR* d = dup >= 0 ? ::fdopendir(dup) : nullptr;
+  if (!d) {
+    if (dup >= 0) ::close(dup);
+    throw Error(std::string("cannot list folder: ") + std::strerror(errno));
+  }
+  ::rewinddir(d);  // the copy shares its position with `dfd`
+  while (dirent* e = ::readdir(d)) {
+    if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
+    unsigned char type = e->d_type;
+    if (type == DT_UNKNOWN) {
+      struct stat st {};
+      if (::fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+        type = S_ISREG(st.st_mode) ? DT_REG : S_ISLNK(st.st_mode) ? DT_LNK : DT_DIR;
+    }
+    out.push_back({e->d_name, type == DT_REG || type == DT_LNK});
+  }
+  ::closedir(d);
+  return out;
+}
+
+// Replaces the existing folder `dir` as described in folder.hpp. False when
+// it cannot be replaced whole (then nothing changed).
+bool replace_folder(const fs::path& dir, const std::vector<OutFile>& files, const std::atomic<int>* cancel,
+                    size_t& removed) {
+  std::error_code ec;
+  fs::path real = fs::canonical(dir, ec);  // swap the folder a symbolic link points to, not the link
+  if (ec) return false;
+  if (real != dir) remove_stale_staging(real);
+  Dir old(real);
+  struct stat st {};
+  if (::fstat(old.fd, &st) != 0 || st.st_uid != ::geteuid()) return false;
+  remove_leftovers(old.fd);
+  std::vector<std::string> previous = listed_resources(real / kKustomization);
+  std::vector<Entry> entries = entries_of(old.fd);
+  std::unordered_set<std::string_view> mine(previous.begin(), previous.end()), now;
+  now.reserve(files.size());
+  for (const auto& f : files) now.insert(f.name);
+  mine.insert(kKustomization);
+  std::vector<std::string> carried;  // files that are not lo's: they stay
+  for (const auto& e : entries) {
+    if (mine.count(e.name) || now.count(e.name) || is_tmp_leftover(e.name.c_str())) continue;
+    if (!e.linkable) return false;  // a sub-folder: cannot be carried over
+    carried.push_back(e.name);
+  }
+
+  fs::path staging;
+  try {
+    staging = make_staging(real);
+  } catch (const Error&) {
+    return false;  // the parent is not writable: update file by file
+  }
+  try {
+    Dir fresh(staging);
+    ::fchmod(fresh.fd, st.st_mode & 07777);
+    fill(fresh.fd, files, old.fd, dir);
+    for (const auto& name : carried)
+      if (::linkat(old.fd, name.c_str(), fresh.fd, name.c_str(), 0) != 0) {
+        fs::remove_all(staging, ec);
+        return false;  // no hard links here: update file by file
+      }
+    if (cancel && cancel->load()) throw Error("interrupted before writing " + dir.string());
+    if (swap_folders(staging, real) == SwapResult::Refused) {
+      fs::remove_all(staging, ec);
+      return false;
+    }
+  } catch (...) {
+    fs::remove_all(staging, ec);
+    throw;
+  }
+  removed = 0;
+  for (const auto& e : entries)
+    if (mine.count(e.name) && !now.count(e.name) && e.name != kKustomization) ++removed;
+  std::vector<std::string> names;
+  names.reserve(entries.size());
+  for (auto& e : entries) names.push_back(std::move(e.name));
+  remove_folder(staging, names);
+  return true;
+}
+
+// Updates the existing folder `dir` file by file (see folder.hpp).
+size_t update_in_place(const fs::path& dir, const std::vector<OutFile>& files, const std::atomic<int>* cancel) {
+  Dir d(dir);
+  remove_leftovers(d.fd);
+  std::vector<std::string> previous = listed_resources(dir / kKustomization);
+
+  // Temp files.
+  std::vector<std::string> tmps(files.size());
+  Failure failed;
+  parallel_for(files.size(), writers(files.size()), [&](size_t i) {
+    const OutFile& f = files[i];
+    bool add_nl = !f.body.empty() && f.body.back() != '\n';
+    if (holds(d.fd, f.name, f.body, add_nl)) return;
+    std::string tmp = tmp_name_for(f.name);
+    if (int err = write_tmp(d.fd, tmp, f.body, add_nl)) return failed.note(err, f.name);
+    tmps[i] = std::move(tmp);
+  }, 64);
+  auto drop_tmps = [&] {
+    for (const auto& t : tmps)
+      if (!t.empty()) ::unlinkat(d.fd, t.c_str(), 0);
+  };
+  if (failed.err) {
+    drop_tmps();
+    throw Error(Location{(dir / failed.name).string()}, std::string("cannot write: ") + std::strerror(failed.err));
+  }
+  if (cancel && cancel->load()) {
+    drop_tmps();
+    throw Error("interrupted before writing " + dir.string());
+  }
+
+  // Renames. From here on the folder is committed.
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (tmps[i].empty()) continue;
+    if (::renameat(d.fd, tmps[i].c_str(), d.fd, files[i].name.c_str()) != 0) {
+      int err = errno;
+      drop_tmps();
+      throw Error(Location{(dir / files[i].name).string()}, std::string("cannot replace: ") + std::strerror(err));
+    }
+    tmps[i].clear();
+  }
+
+  // The listing, then the stale files of the previous build.
+  replace_file_if_changed(dir / kKustomization, listing_of(files));
+  std::unordered_set<std::string_view> now;
+  for (const auto& f : files) now.insert(f.name);
+  size_t removed = 0;
+  for (const auto& old : previous) {
+    if (now.count(old) || !plain_file_name(old)) continue;
+    if (::unlinkat(d.fd, old.c_str(), 0) == 0) ++removed;
+  }
+  return removed;
 }
 
 }  // namespace
 
 std::string owned_kustomization(const std::vector<std::string>& resources) {
-  std::string out = std::string(kOwnedMarker) + "\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n";
-  if (resources.empty()) return out + "resources: []\n";
-  out += "resources:\n";
-  for (const auto& r : resources) out += "  - " + r + "\n";
-  return out;
+  std::vector<OutFile> files;
+  files.reserve(resources.size());
+  for (const auto& r : resources) files.push_back({r, {}});
+  return listing_of(files);
 }
 
 bool folder_is_owned(const fs::path& dir) {
@@ -279,65 +440,9 @@ size_t write_folder(const fs::path& dir, const std::vector<OutFile>& files, bool
     write_new_folder(dir, files, cancel);
     return 0;
   }
-  Dir d(dir);
-  remove_leftovers(d.fd);
-  std::vector<std::string> previous = listed_resources(dir / kKustomization);
-
-  // Step 2: temp files.
-  std::vector<std::string> tmps(files.size());
-  std::mutex mu;
-  int first_err = 0;
-  std::string failed_name;
-  for_each_index(files.size(), [&](size_t i) {
-    const OutFile& f = files[i];
-    bool add_nl = !f.body.empty() && f.body.back() != '\n';
-    if (holds(d.fd, f.name, f.body, add_nl)) return;
-    std::string tmp = tmp_name_for(f.name);
-    if (int err = write_tmp(d.fd, tmp, f.body, add_nl)) {
-      std::lock_guard<std::mutex> lock(mu);
-      if (!first_err) first_err = err, failed_name = f.name;
-      return;
-    }
-    tmps[i] = std::move(tmp);
-  });
-  auto drop_tmps = [&] {
-    for (const auto& t : tmps)
-      if (!t.empty()) ::unlinkat(d.fd, t.c_str(), 0);
-  };
-  if (first_err) {
-    drop_tmps();
-    throw Error(Location{(dir / failed_name).string()}, std::string("cannot write: ") + std::strerror(first_err));
-  }
-  if (cancel && cancel->load()) {
-    drop_tmps();
-    throw Error("interrupted before writing " + dir.string());
-  }
-
-  // Step 3: renames. From here on the folder is committed.
-  for (size_t i = 0; i < files.size(); ++i) {
-    if (tmps[i].empty()) continue;
-    if (::renameat(d.fd, tmps[i].c_str(), d.fd, files[i].name.c_str()) != 0) {
-      int err = errno;
-      drop_tmps();
-      throw Error(Location{(dir / files[i].name).string()}, std::string("cannot replace: ") + std::strerror(err));
-    }
-    tmps[i].clear();
-  }
-
-  // Step 4: the listing.
-  std::vector<std::string> names;
-  names.reserve(files.size());
-  for (const auto& f : files) names.push_back(f.name);
-  replace_file_if_changed(dir / kKustomization, owned_kustomization(names));
-
-  // Step 5: stale files of the previous build.
-  std::unordered_set<std::string> now(names.begin(), names.end());
   size_t removed = 0;
-  for (const auto& old : previous) {
-    if (now.count(old) || !plain_file_name(old)) continue;
-    if (::unlinkat(d.fd, old.c_str(), 0) == 0) ++removed;
-  }
-  return removed;
+  if (replace_folder(dir, files, cancel, removed)) return removed;
+  return update_in_place(dir, files, cancel);
 }
 
 }  // namespace lo::build

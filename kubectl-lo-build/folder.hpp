@@ -2,17 +2,29 @@
 // --split-file. A folder lo writes holds some files plus a kustomization.yaml
 // that lists them, so `kubectl kustomize <folder>` builds it.
 //
-// The write is atomic per file and ordered so that the folder always builds:
-//   1. leftovers of an interrupted write (".<name>.lo-tmp-*") are removed;
-//   2. each new file goes to a temp file in the folder (a file whose bytes
-//      are already right is left alone, mtime included);
-//   3. the temp files are renamed over their final names;
-//   4. kustomization.yaml is replaced (temp + rename) to list the new set;
-//   5. files the previous kustomization.yaml listed and the new one does not
-//      are deleted (the stale files of an earlier build).
-// A failure or an interruption before step 3 removes the temp files and
-// leaves the folder exactly as it was. Files no kustomization.yaml of lo
-// listed are never touched.
+// The folder is replaced whole, so a reader sees the old set or the new one,
+// never a mix and never a half-written file:
+//   1. leftovers of an interrupted write (".<name>.lo-tmp-<pid>-*", inside
+//      or beside the folder, of a process that is gone) are removed;
+//   2. the new set and its kustomization.yaml are written into a new folder
+//      beside it (".<name>.lo-tmp-<pid>-<n>"), on one thread per core; a
+//      file whose bytes the old folder already holds is hard-linked from
+//      there, so it keeps its inode and mtime; files of the old folder that
+//      no kustomization.yaml of lo listed (yours) are hard-linked too;
+//   3. the new folder takes the old one's place in one step (folder_swap.hpp:
+//      renameat2 RENAME_EXCHANGE, or two renames where the file system lacks
+//      it), with the old folder's permission bits;
+//   4. the old folder is removed.
+// A failure or an interruption before step 3 removes the new folder and
+// leaves the old one exactly as it was. A folder that does not exist yet is
+// written the same way and renamed into place.
+//
+// Where the folder cannot be replaced (it holds sub-folders, belongs to
+// another user, is a mount point, or its parent is not writable), it is
+// updated file by file instead: each changed file goes to a temp file in the
+// folder and is renamed over its name, then kustomization.yaml is replaced
+// and the files the previous one listed and the new one does not are
+// deleted. Each file is then atomic, the set is not.
 //
 // No fsync: these are derived files that the next build can always remake,
 // and the build cache checks each output's size, mtime and inode before it
@@ -44,8 +56,9 @@ bool folder_is_owned(const std::filesystem::path& dir);
 // Writes `files` and the listing kustomization.yaml into `dir` as described
 // above. With `require_owned`, an existing kustomization.yaml that lo did not
 // write is an error (nothing is written). `cancel` is checked before the
-// renames: when it is set the temp files are removed and lo::Error is thrown.
-// Returns the number of stale files removed.
+// folder (or, file by file, the first file) is replaced: when it is set what
+// was written is removed and lo::Error is thrown. Returns the number of files
+// of the previous set that are gone.
 size_t write_folder(const std::filesystem::path& dir, const std::vector<OutFile>& files, bool require_owned,
                     const std::atomic<int>* cancel = nullptr);
 
