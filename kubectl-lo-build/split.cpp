@@ -98,6 +98,7 @@ struct Chunk {
   bool has_content = false;
   bool has_directive = false;
   bool force_parse = false;  // the fast reader must not try this one
+  const char* closed_by = "";  // "---" or "..." when a marker line ends it
 };
 
 // Calls on_line(line) for every line inside a document (not for marker
@@ -110,8 +111,9 @@ void for_each_chunk(std::string_view text, OnLine&& on_line, OnChunk&& on_chunk)
   size_t line_no = 1;
   Chunk cur;
   cur.begin = pos;
-  auto close_at = [&](size_t at) {
+  auto close_at = [&](size_t at, const char* marker) {
     cur.end = at;
+    cur.closed_by = marker;
     on_chunk(cur);
   };
   while (pos < text.size()) {
@@ -128,7 +130,7 @@ void for_each_chunk(std::string_view text, OnLine&& on_line, OnChunk&& on_chunk)
           cur.content_line = line_no;
         }
       } else {
-        close_at(l.begin);
+        close_at(l.begin, "---");
         cur = Chunk{};
         cur.begin = inline_content ? l.begin : l.next;
         cur.first_line = inline_content ? line_no : line_no + 1;
@@ -139,7 +141,7 @@ void for_each_chunk(std::string_view text, OnLine&& on_line, OnChunk&& on_chunk)
         }
       }
     } else if (m == Marker::End) {
-      close_at(l.begin);
+      close_at(l.begin, "...");
       cur = Chunk{};
       cur.begin = l.next;
       cur.first_line = line_no + 1;
@@ -161,7 +163,7 @@ void for_each_chunk(std::string_view text, OnLine&& on_line, OnChunk&& on_chunk)
     pos = l.next;
     ++line_no;
   }
-  close_at(text.size());
+  close_at(text.size(), "");
 }
 
 // ---------------------------------------------------------------- full parse
@@ -190,11 +192,18 @@ std::string scalar_at(const YAML::Node& map, const char* key) {
 bool full_read(std::string_view text, const Chunk& c, DocInfo& d, const std::string& file) {
   std::vector<YAML::Node> nodes;
   try {
-    // yaml-cpp guesses the encoding from the first bytes it reads (NULs
-    // there mean UTF-16 or UTF-32). A document is read as what it is, the
-    // middle of a UTF-8 stream: a BOM in front says so, and is dropped.
+    // The document is read as it stands in the stream. yaml-cpp guesses the
+    // encoding from the first bytes it reads (NULs there mean UTF-16 or
+    // UTF-32): a BOM in front says UTF-8, and is dropped. And it reads some
+    // documents differently at the end of the input than before a marker
+    // (a lone tag is a null at the end, an empty string before "..."): the
+    // marker that ends the document follows it.
     std::string doc = "\xEF\xBB\xBF";
     doc.append(text.substr(c.begin, c.end - c.begin));
+    if (*c.closed_by) {
+      if (!doc.empty() && doc.back() != '\n' && doc.back() != '\r') doc += '\n';
+      doc.append(c.closed_by).append("\n");
+    }
     nodes = load_all(doc);
   } catch (const YAML::Exception& e) {
     throw Error(Location{file, "", static_cast<int>(c.first_line + std::max(0, e.mark.line)),

@@ -289,6 +289,19 @@ TEST(Split, AStreamThatIsNotUtf8IsAnError) {
   EXPECT_EQ(later.substr(docs[1].begin, 3), "\xEF\xBB\xBF");
 }
 
+// Each document is parsed as it stands in the stream, with the marker that
+// ends it: yaml-cpp reads a lone tag as null at the end of its input but as
+// an empty string before "..."; found by the fuzz target.
+TEST(Split, ADocumentIsParsedWithTheMarkerThatEndsIt) {
+  try {
+    scan_documents("!!s \n...\napiVersion: v1\nkind: A\nmetadata:\n  name: a\n", "in.yaml");
+    FAIL() << "no error";
+  } catch (const lo::Error& e) {
+    EXPECT_EQ(e.problems().at(0).where.line, 1);
+    EXPECT_EQ(e.problems().at(0).what, "document is not a Kubernetes object (not a mapping)");
+  }
+}
+
 // yaml-cpp 0.7's LoadAll never returns (and eats memory) on a document that
 // starts with ','; found by the fuzz target.
 TEST(Split, AMalformedDocumentIsAnErrorNotAHang) {
