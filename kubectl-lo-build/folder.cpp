@@ -11,9 +11,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
-#include <unordered_set>
 
 #include "kubectl-lo-build/folder_swap.hpp"
+#include "kubectl-lo-build/view_set.hpp"
 #include "lo/error.hpp"
 #include "lo/fs.hpp"
 #include "lo/parallel.hpp"
@@ -285,13 +285,13 @@ bool replace_folder(const fs::path& dir, const std::vector<OutFile>& files, cons
   remove_leftovers(old.fd);
   std::vector<std::string> previous = listed_resources(real / kKustomization);
   std::vector<Entry> entries = entries_of(old.fd);
-  std::unordered_set<std::string_view> mine(previous.begin(), previous.end()), now;
-  now.reserve(files.size());
+  ViewSet<Case::Exact> mine(previous.size() + 1), now(files.size());
+  for (const auto& p : previous) mine.insert(p);
   for (const auto& f : files) now.insert(f.name);
   mine.insert(kKustomization);
   std::vector<std::string> carried;  // files that are not lo's: they stay
   for (const auto& e : entries) {
-    if (mine.count(e.name) || now.count(e.name) || is_tmp_leftover(e.name.c_str())) continue;
+    if (mine.contains(e.name) || now.contains(e.name) || is_tmp_leftover(e.name.c_str())) continue;
     if (!e.linkable) return false;  // a sub-folder: cannot be carried over
     carried.push_back(e.name);
   }
@@ -322,7 +322,7 @@ bool replace_folder(const fs::path& dir, const std::vector<OutFile>& files, cons
   }
   removed = 0;
   for (const auto& e : entries)
-    if (mine.count(e.name) && !now.count(e.name) && e.name != kKustomization) ++removed;
+    if (mine.contains(e.name) && !now.contains(e.name) && e.name != kKustomization) ++removed;
   std::vector<std::string> names;
   names.reserve(entries.size());
   for (auto& e : entries) names.push_back(std::move(e.name));
@@ -373,11 +373,11 @@ size_t update_in_place(const fs::path& dir, const std::vector<OutFile>& files, c
 
   // The listing, then the stale files of the previous build.
   replace_file_if_changed(dir / kKustomization, listing_of(files));
-  std::unordered_set<std::string_view> now;
+  ViewSet<Case::Exact> now(files.size());
   for (const auto& f : files) now.insert(f.name);
   size_t removed = 0;
   for (const auto& old : previous) {
-    if (now.count(old) || !plain_file_name(old)) continue;
+    if (now.contains(old) || !plain_file_name(old)) continue;
     if (::unlinkat(d.fd, old.c_str(), 0) == 0) ++removed;
   }
   return removed;

@@ -1,41 +1,22 @@
 // File names for split documents (the rules are in split.hpp). Names are
 // compared ignoring ASCII case without making lower-case copies: after
 // sanitising, a name holds nothing but [A-Za-z0-9._-].
-#include <cstdint>
-#include <unordered_map>
-#include <unordered_set>
-
 #include "kubectl-lo-build/hash.hpp"
 #include "kubectl-lo-build/split.hpp"
+#include "kubectl-lo-build/view_set.hpp"
 
 namespace lo::build {
 namespace {
 
-inline char fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
-
-struct FoldHash {
-  size_t operator()(std::string_view s) const {
-    uint64_t h = 1469598103934665603ull;  // FNV-1a
-    for (char c : s) h = (h ^ static_cast<unsigned char>(fold(c))) * 1099511628211ull;
-    return static_cast<size_t>(h);
-  }
-};
-
-struct FoldEq {
-  bool operator()(std::string_view a, std::string_view b) const {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-      if (fold(a[i]) != fold(b[i])) return false;
-    return true;
-  }
-};
-
 // Appends `s` with every character outside [A-Za-z0-9._-] replaced by '_'.
 void append_sanitized(std::string& out, std::string_view s) {
-  for (char c : s) {
+  size_t at = out.size();
+  out.resize(at + s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
               c == '-';
-    out.push_back(ok ? c : '_');
+    out[at + i] = ok ? c : '_';
   }
 }
 
@@ -72,21 +53,21 @@ std::vector<std::string> split_file_names(const std::vector<DocInfo>& docs) {
   names.reserve(docs.size());
   for (const auto& d : docs) names.push_back(stem_of(d, nullptr));
 
-  std::vector<bool> clash(docs.size());
+  // Names used more than once (ignoring case) are all qualified with the group.
+  std::vector<size_t> slot(docs.size());
   {
-    std::unordered_map<std::string_view, uint32_t, FoldHash, FoldEq> uses;
-    uses.reserve(docs.size() * 2);
-    for (const auto& n : names) ++uses[n];
-    for (size_t i = 0; i < docs.size(); ++i) clash[i] = uses[names[i]] > 1;
-  }
-  for (size_t i = 0; i < docs.size(); ++i) {
-    if (!clash[i]) continue;
-    std::string group = api_group(docs[i].api_version);
-    names[i] = stem_of(docs[i], &group);
+    ViewSet<Case::Ignore> uses(docs.size());
+    std::vector<uint32_t> count(uses.slots());
+    for (size_t i = 0; i < docs.size(); ++i) ++count[slot[i] = uses.insert(names[i]).first];
+    for (size_t i = 0; i < docs.size(); ++i) {
+      if (count[slot[i]] < 2) continue;
+      std::string group = api_group(docs[i].api_version);
+      names[i] = stem_of(docs[i], &group);
+    }
   }
 
-  std::unordered_set<std::string_view, FoldHash, FoldEq> taken;
-  taken.reserve(docs.size() * 2);
+  // What still clashes gets .2, .3, ... in document order.
+  ViewSet<Case::Ignore> taken(docs.size());
   for (auto& n : names) {
     if (taken.insert(n).second) continue;
     std::string base = n;
