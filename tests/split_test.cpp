@@ -16,6 +16,10 @@ namespace {
 
 std::string bytes(std::string_view text, const DocInfo& d) { return std::string(text.substr(d.begin, d.end - d.begin)); }
 
+std::string identity(const DocInfo& d) {
+  return d.api_version + " " + d.kind + " " + d.ns + "/" + d.name + (d.parsed ? ", parsed" : ", read without the parser");
+}
+
 std::vector<std::string> names_of(const std::string& text) { return split_file_names(scan_documents(text, "t.yaml")); }
 
 TEST(Split, ReadsObjectsAndKeepsTheirBytes) {
@@ -183,18 +187,31 @@ TEST(Split, FastReaderAgreesWithTheParser) {
 // kustomize prints lists at the column of their key ("rules:\n- apiGroups:"),
 // in metadata too; an entry's "name:" is not metadata.name.
 TEST(Split, TheFastReaderFollowsListsAtTheColumnOfTheirKey) {
-  std::string text =
-      "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n"
-      "  finalizers:\n  - example.com/keep\n  ownerReferences:\n  - apiVersion: v1\n    kind: Owner\n"
-      "    name: not-this\n  - name: nor-this\n  name: app\n  namespace: web\n"
-      "roleRef:\n  kind: Role\n  name: app\nsubjects:\n- kind: ServiceAccount\n  name: app\n"
-      "- - nested\n  - |\n    name: in a block scalar\n";
-  auto docs = scan_documents(text, "t.yaml");
+  std::string text = R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  finalizers:
+  - example.com/keep
+  ownerReferences:
+  - apiVersion: v1
+    kind: Owner
+    name: not-this
+  - name: nor-this
+  name: app
+  namespace: web
+roleRef:
+  kind: Role
+  name: app
+subjects:
+- kind: ServiceAccount
+  name: app
+- - nested
+  - |
+    name: in a block scalar
+)";
+  std::vector<DocInfo> docs = scan_documents(text, "t.yaml");
   ASSERT_EQ(docs.size(), 1u);
-  EXPECT_FALSE(docs[0].parsed);
-  EXPECT_EQ(docs[0].kind, "RoleBinding");
-  EXPECT_EQ(docs[0].name, "app");
-  EXPECT_EQ(docs[0].ns, "web");
+  EXPECT_EQ(identity(docs[0]), "rbac.authorization.k8s.io/v1 RoleBinding web/app, read without the parser");
   EXPECT_EQ(split_file_names(docs), std::vector<std::string>{"RoleBinding.web.app.yaml"});
   // A List is split as one object, not into its items.
   auto list = scan_documents("apiVersion: v1\nkind: List\nmetadata:\n  name: l\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n",
