@@ -278,6 +278,14 @@ bool replace_folder(const fs::path& dir, const std::vector<OutFile>& files, cons
   std::error_code ec;
   fs::path real = fs::canonical(dir, ec);  // swap the folder a symbolic link points to, not the link
   if (ec) return false;
+  // Our own working folder, or one above it, stays where it is: replaced, it
+  // would leave this process (and the shell that started it in `--out .`)
+  // in a folder that is gone.
+  fs::path cwd = fs::current_path(ec);
+  if (!ec) {
+    fs::path rel = cwd.lexically_relative(real);
+    if (!rel.empty() && *rel.begin() != "..") return false;
+  }
   if (real != dir) remove_stale_staging(real);
   Dir old(real);
   struct stat st {};

@@ -19,8 +19,11 @@
 // leaves the old one exactly as it was. A folder that does not exist yet is
 // written the same way and renamed into place.
 //
-// Where the folder cannot be replaced (it holds sub-folders, belongs to
-// another user, is a mount point, or its parent is not writable), it is
+// A process that has the old folder open (a shell cd'ed into it, a watcher
+// of the folder itself rather than its parent) keeps the old folder, which
+// is then empty. Where the folder cannot or should not be replaced (it
+// holds sub-folders, belongs to another user, is a mount point, its parent
+// is not writable, or it is this process's working folder or above it), it is
 // updated file by file instead: each changed file goes to a temp file in the
 // folder and is renamed over its name, then kustomization.yaml is replaced
 // and the files the previous one listed and the new one does not are

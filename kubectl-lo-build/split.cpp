@@ -250,6 +250,7 @@ std::vector<DocInfo> scan_documents(std::string_view text, const std::string& fi
     throw Error(Location{file, "", 1}, "this file is not UTF-8 (it looks UTF-16 or UTF-32 encoded)",
                 "convert it first, e.g. iconv -f UTF-16 -t UTF-8");
   std::vector<DocInfo> docs;
+  docs.reserve(std::min<size_t>(text.size() / 200, 100000));  // Kubernetes objects are rarely smaller
   std::vector<size_t> odd = odd_bytes(text);
   size_t next_odd = 0;
   bool fast = mode == ScanMode::Fast;

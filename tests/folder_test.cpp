@@ -132,6 +132,19 @@ TEST_F(FolderTest, AFolderWithASubFolderIsUpdatedFileByFile) {
   EXPECT_EQ(lo::read_file(out / "keep" / "x"), "x");
 }
 
+// `--out .`: the working folder is not pulled from under the shell.
+TEST_F(FolderTest, TheWorkingFolderIsUpdatedFileByFile) {
+  fs::path out = dir_ / "out";
+  lo::build::write_folder(out, {{"A.a.yaml", "kind: A\n"}}, true);
+  ino_t folder = inode(out);
+  fs::path before = fs::current_path();
+  fs::current_path(out);
+  lo::build::write_folder(".", {{"B.b.yaml", "kind: B\n"}}, true);
+  fs::current_path(before);
+  EXPECT_EQ(inode(out), folder);
+  EXPECT_EQ(listing(out), (std::vector<std::string>{"B.b.yaml", "kustomization.yaml"}));
+}
+
 TEST_F(FolderTest, AnOutFolderThatIsASymbolicLinkStaysOne) {
   fs::path real = dir_ / "real", out = dir_ / "out";
   lo::build::write_folder(real, {{"A.a.yaml", "kind: A\n"}}, true);
