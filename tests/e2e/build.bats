@@ -275,9 +275,13 @@ EOF
   grep -q 'key: ${KEEP_ME}' "$T/out/ConfigMap.demo.settings.yaml"
   [ "$(objects "$T/out" | tr '\n' ' ')" = "v1/ConfigMap/demo/settings v1/Namespace//demo " ]
   head -4 "$T/all.yaml" > "$T/one.yaml"
+  echo "mine" > "$T/out/zz-notes.txt"
+  ino="$(stat -c %i "$T/out/Namespace.demo.yaml")"
   run "$B" --split-file - --out "$T/out" < "$T/one.yaml"
   [ "$status" -eq 0 ]
-  [ "$(ls "$T/out" | tr '\n' ' ')" = "Namespace.demo.yaml kustomization.yaml " ]
+  [ "$(ls "$T/out" | tr '\n' ' ')" = "Namespace.demo.yaml kustomization.yaml zz-notes.txt " ]
+  [ "$(stat -c %i "$T/out/Namespace.demo.yaml")" = "$ino" ]   # unchanged: the same file
+  [ -z "$(find "$T" -maxdepth 1 -name '.*lo-tmp*')" ]          # nothing left beside the folder
   # A folder whose kustomization.yaml lo did not write is left alone.
   mkdir "$T/mine" && echo "resources: [x.yaml]" > "$T/mine/kustomization.yaml"
   run "$B" --split-file "$T/all.yaml" --out "$T/mine"
