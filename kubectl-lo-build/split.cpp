@@ -120,9 +120,9 @@ void for_each_chunk(std::string_view text, OnLine&& on_line, OnChunk&& on_chunk)
     Line l = line_at(text, pos);
     std::string_view sv = text.substr(l.begin, l.end - l.begin);
     Marker m = sv.empty() || (sv[0] != '-' && sv[0] != '.') ? Marker::None : marker_of(sv);
+    std::string_view rest = m == Marker::None ? std::string_view() : ltrim(sv.substr(3));
+    bool inline_content = !rest.empty() && rest[0] != '#';
     if (m == Marker::Start) {
-      std::string_view rest = ltrim(sv.substr(3));
-      bool inline_content = !rest.empty() && rest[0] != '#';
       if (cur.has_directive && !cur.has_content) {
         // "%YAML 1.2" then "---": the marker opens this same document.
         if (inline_content) {
@@ -143,8 +143,13 @@ void for_each_chunk(std::string_view text, OnLine&& on_line, OnChunk&& on_chunk)
     } else if (m == Marker::End) {
       close_at(l.begin, "...");
       cur = Chunk{};
-      cur.begin = l.next;
-      cur.first_line = line_no + 1;
+      cur.begin = inline_content ? l.begin : l.next;
+      cur.first_line = inline_content ? line_no : line_no + 1;
+      if (inline_content) {
+        // "... x": YAML allows only a comment there; the parser says what it is.
+        cur.has_content = cur.force_parse = true;
+        cur.content_line = line_no;
+      }
     } else {
       if (!cur.has_content) {
         if (!sv.empty() && sv[0] == '%') {

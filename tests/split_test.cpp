@@ -319,6 +319,20 @@ TEST(Split, ADocumentIsParsedWithTheMarkerThatEndsIt) {
   }
 }
 
+// Content after "..." on its line is not dropped: YAML allows a comment
+// there, yaml-cpp reads a new document; found by the fuzz target.
+TEST(Split, ContentAfterADocumentEndMarkerIsNotDropped) {
+  std::string text = "apiVersion: v1\nkind: A\nmetadata:\n  name: a\n... [x]\n";
+  try {
+    scan_documents(text, "in.yaml");
+    FAIL() << "no error";
+  } catch (const lo::Error& e) {
+    EXPECT_EQ(e.problems().at(0).where.line, 5);
+    EXPECT_EQ(e.problems().at(0).what, "document is not a Kubernetes object (not a mapping)");
+  }
+  EXPECT_EQ(scan_documents("apiVersion: v1\nkind: A\nmetadata:\n  name: a\n... # done\n", "in.yaml").size(), 1u);
+}
+
 // yaml-cpp 0.7's LoadAll never returns (and eats memory) on a document that
 // starts with ','; found by the fuzz target.
 TEST(Split, AMalformedDocumentIsAnErrorNotAHang) {
