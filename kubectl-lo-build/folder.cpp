@@ -205,12 +205,26 @@ fs::path make_staging(const fs::path& dir) {
 
 // Fills the new folder `to` with `files` and their kustomization.yaml. With
 // `from` (the folder being replaced, or -1), a file whose bytes `from`
-// already holds under the same name is hard-linked from there.
+// already holds under the same name is hard-linked from there. Comparing
+// costs a read; a link (and later removing a file that has two names) saves
+// about three times that over a new file. So the comparing stops once fewer
+// than 3 in 8 of the first files compared were the same (everything
+// changed); the files are then simply written.
 void fill(int to, const std::vector<OutFile>& files, int from, const fs::path& shown) {
+  std::atomic<unsigned> same{0}, changed{0};
+  auto worth_comparing = [&] {
+    unsigned s = same.load(std::memory_order_relaxed), c = changed.load(std::memory_order_relaxed);
+    return c < 64 || 8 * s >= 3 * (s + c);
+  };
   auto put = [&](const std::string& name, std::string_view body) {
     bool add_nl = !body.empty() && body.back() != '\n';
-    if (from >= 0 && holds(from, name, body, add_nl) && ::linkat(from, name.c_str(), to, name.c_str(), 0) == 0)
-      return 0;
+    if (from >= 0 && worth_comparing()) {
+      if (holds(from, name, body, add_nl) && ::linkat(from, name.c_str(), to, name.c_str(), 0) == 0) {
+        same.fetch_add(1, std::memory_order_relaxed);
+        return 0;
+      }
+      changed.fetch_add(1, std::memory_order_relaxed);
+    }
     return write_tmp(to, name, body, add_nl);
   };
   Failure failed;

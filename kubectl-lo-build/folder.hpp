@@ -9,7 +9,8 @@
 //   2. the new set and its kustomization.yaml are written into a new folder
 //      beside it (".<name>.lo-tmp-<pid>-<n>"), on one thread per core; a
 //      file whose bytes the old folder already holds is hard-linked from
-//      there, so it keeps its inode and mtime; files of the old folder that
+//      there, so it keeps its inode and mtime (unless most files changed:
+//      then comparing costs more than it saves, and stops); files of the old folder that
 //      no kustomization.yaml of lo listed (yours) are hard-linked too;
 //   3. the new folder takes the old one's place in one step (folder_swap.hpp:
 //      renameat2 RENAME_EXCHANGE, or two renames where the file system lacks

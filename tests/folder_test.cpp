@@ -117,6 +117,26 @@ TEST_F(FolderTest, ReplacesTheFolderWholeKeepingWhatIsUnchangedAndWhatIsYours) {
   EXPECT_EQ(listing(out), (std::vector<std::string>{"C.c.yaml", "kustomization.yaml", "mine.txt", "my-link"}));
 }
 
+// When most files changed, the writer stops comparing and writes them all:
+// the result is the same.
+TEST_F(FolderTest, AFolderWhereMostFilesChangedComesOutRight) {
+  fs::path out = dir_ / "out";
+  std::vector<std::string> before, after;
+  for (int i = 0; i < 600; ++i) {
+    before.push_back("n: " + std::to_string(i) + "\n");
+    after.push_back(i < 500 ? "n: " + std::to_string(i) + " changed\n" : before.back());
+  }
+  auto files_of = [](const std::vector<std::string>& bodies) {
+    std::vector<OutFile> files;
+    for (size_t i = 0; i < bodies.size(); ++i) files.push_back({"F." + std::to_string(i) + ".yaml", bodies[i]});
+    return files;
+  };
+  lo::build::write_folder(out, files_of(before), true);
+  lo::build::write_folder(out, files_of(after), true);
+  for (size_t i = 0; i < after.size(); ++i) ASSERT_EQ(lo::read_file(out / ("F." + std::to_string(i) + ".yaml")), after[i]);
+  EXPECT_EQ(listing(out).size(), 601u);
+}
+
 // A sub-folder cannot be carried into a new folder by a hard link: such a
 // folder is updated file by file, as it always was.
 TEST_F(FolderTest, AFolderWithASubFolderIsUpdatedFileByFile) {
