@@ -344,13 +344,17 @@ int run_split_file(const SplitFileOptions& o) {
   } else {
     text = read_file(o.file);
   }
-  std::vector<DocInfo> docs = scan_documents(text, shown);
-  std::vector<OutFile> files = split_outputs(text, docs);
   install_interrupt_handlers();
-  size_t removed = write_folder(o.out, files, true, &g_interrupt);
+  // Each document is written while the ones after it are read; names that
+  // clash are known only at the end, when finish() renames those files.
+  FolderWriter out(o.out, true, &g_interrupt);
+  std::string_view all = text;
+  std::vector<DocInfo> docs = scan_documents(all, shown, ScanMode::Fast, [&](const DocInfo& d) {
+    out.add(base_file_name(d), all.substr(d.begin, d.end - d.begin));
+  });
+  std::vector<std::string> names = split_file_names(docs);
+  size_t removed = out.finish(names);
   if (o.json) {
-    Json names = Json::array();
-    for (const auto& f : files) names.push_back(f.name);
     Json j = {{"file", shown}, {"out", o.out}, {"files", names}, {"removed", removed}, {"seconds", since(t0)}};
     std::cout << j.dump(2) << "\n";
   } else {

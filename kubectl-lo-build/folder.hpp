@@ -16,6 +16,8 @@
 //      renameat2 RENAME_EXCHANGE, or two renames where the file system lacks
 //      it), with the old folder's permission bits;
 //   4. the old folder is removed.
+// When every file and the listing are already there and nothing is to be
+// removed, nothing is written and the folder stays as it is.
 // A failure or an interruption before step 3 removes the new folder and
 // leaves the old one exactly as it was. A folder that does not exist yet is
 // written the same way and renamed into place.
@@ -37,6 +39,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,6 +59,35 @@ std::string owned_kustomization(const std::vector<std::string>& resources);
 
 // True when `dir`/kustomization.yaml was written by lo (or does not exist).
 bool folder_is_owned(const std::filesystem::path& dir);
+
+// Writes a folder whose files arrive one at a time (--split-file writes each
+// document while the ones after it are still being read), as described
+// above. The name a file is added under may change at the end, when all
+// names, and so their clashes, are known: finish() takes the final ones.
+// Destroyed without finish() (an error, an exception), it removes what it
+// wrote and leaves `dir` as it was.
+class FolderWriter {
+ public:
+  // With `require_owned`, an existing kustomization.yaml that lo did not
+  // write is an error (nothing is written).
+  FolderWriter(const std::filesystem::path& dir, bool require_owned, const std::atomic<int>* cancel = nullptr);
+  ~FolderWriter();
+  FolderWriter(const FolderWriter&) = delete;
+  FolderWriter& operator=(const FolderWriter&) = delete;
+
+  // `body` must stay valid until finish() returns.
+  void add(std::string name, std::string_view body);
+
+  // `names`: the final name of each file, in the order added. `cancel` is
+  // checked before the folder (or, file by file, the first file) is
+  // replaced: when it is set what was written is removed and lo::Error is
+  // thrown. Returns the number of files of the previous set that are gone.
+  size_t finish(const std::vector<std::string>& names);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // Writes `files` and the listing kustomization.yaml into `dir` as described
 // above. With `require_owned`, an existing kustomization.yaml that lo did not

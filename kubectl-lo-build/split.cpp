@@ -251,6 +251,11 @@ bool wide_encoding(std::string_view t) {
 }  // namespace
 
 std::vector<DocInfo> scan_documents(std::string_view text, const std::string& file, ScanMode mode) {
+  return scan_documents(text, file, mode, nullptr);
+}
+
+std::vector<DocInfo> scan_documents(std::string_view text, const std::string& file, ScanMode mode,
+                                    const std::function<void(const DocInfo&)>& on_doc) {
   if (wide_encoding(text))
     throw Error(Location{file, "", 1}, "this file is not UTF-8 (it looks UTF-16 or UTF-32 encoded)",
                 "convert it first, e.g. iconv -f UTF-16 -t UTF-8");
@@ -271,11 +276,14 @@ std::vector<DocInfo> scan_documents(std::string_view text, const std::string& fi
       d.begin = c.begin;
       d.end = c.end;
       d.line = c.content_line;
-      if (fast && !c.force_parse && !has_odd && reader.finish(d)) {
-        docs.push_back(std::move(d));
-      } else {
+      bool read = fast && !c.force_parse && !has_odd && reader.finish(d);
+      if (!read) {
         d.parsed = true;
-        if (full_read(text, c, d, file)) docs.push_back(std::move(d));
+        read = full_read(text, c, d, file);
+      }
+      if (read) {
+        docs.push_back(std::move(d));
+        if (on_doc) on_doc(docs.back());
       }
     }
     reader.reset();

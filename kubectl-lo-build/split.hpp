@@ -33,6 +33,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,6 +63,11 @@ enum class ScanMode {
 // a YAML error or a document that is not an object with kind and name.
 std::vector<DocInfo> scan_documents(std::string_view text, const std::string& file, ScanMode mode = ScanMode::Fast);
 
+// The same, calling on_doc for each document as soon as it is read, before
+// the next one is (to write it while the rest is read).
+std::vector<DocInfo> scan_documents(std::string_view text, const std::string& file, ScanMode mode,
+                                    const std::function<void(const DocInfo&)>& on_doc);
+
 // Number of non-empty documents, by the same boundary rules, without reading
 // any field (what the plain build reports as its resource count).
 size_t count_documents(std::string_view text);
@@ -71,5 +77,9 @@ std::string api_group(std::string_view api_version);
 
 // One file name per document, in the same order, unique as described above.
 std::vector<std::string> split_file_names(const std::vector<DocInfo>& docs);
+
+// The name of a document whose name clashes with no other:
+// split_file_names gives it unless another document's name is the same.
+std::string base_file_name(const DocInfo& doc);
 
 }  // namespace lo::build

@@ -48,6 +48,8 @@ std::string stem_of(const DocInfo& d, const std::string* group) {
 
 }  // namespace
 
+std::string base_file_name(const DocInfo& doc) { return stem_of(doc, nullptr) + ".yaml"; }
+
 std::vector<std::string> split_file_names(const std::vector<DocInfo>& docs) {
   std::vector<std::string> names;
   names.reserve(docs.size());

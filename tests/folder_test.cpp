@@ -115,6 +115,14 @@ TEST_F(FolderTest, ReplacesTheFolderWholeKeepingWhatIsUnchangedAndWhatIsYours) {
 
   EXPECT_EQ(lo::build::write_folder(out, {{"C.c.yaml", "kind: C\n"}}, true), 2u);
   EXPECT_EQ(listing(out), (std::vector<std::string>{"C.c.yaml", "kustomization.yaml", "mine.txt", "my-link"}));
+
+  // The same set again: nothing to write, the folder stays as it is.
+  folder = inode(out);
+  ino_t k = inode(out / "kustomization.yaml");
+  EXPECT_EQ(lo::build::write_folder(out, {{"C.c.yaml", "kind: C\n"}}, true), 0u);
+  EXPECT_EQ(inode(out), folder);
+  EXPECT_EQ(inode(out / "kustomization.yaml"), k);
+  EXPECT_EQ(listing(dir_), (std::vector<std::string>{"out"}));
 }
 
 // When most files changed, the writer stops comparing and writes them all:
@@ -135,6 +143,53 @@ TEST_F(FolderTest, AFolderWhereMostFilesChangedComesOutRight) {
   lo::build::write_folder(out, files_of(after), true);
   for (size_t i = 0; i < after.size(); ++i) ASSERT_EQ(lo::read_file(out / ("F." + std::to_string(i) + ".yaml")), after[i]);
   EXPECT_EQ(listing(out).size(), 601u);
+}
+
+// --split-file adds each document under the name it would have alone; a
+// clash is known only at the end. The folder appears with the final names.
+TEST_F(FolderTest, NamesThatChangeAtTheEndAreInPlaceBeforeTheFolderAppears) {
+  for (int existing = 0; existing < 2; ++existing) {
+    fs::path out = dir_ / ("out" + std::to_string(existing));
+    if (existing) lo::build::write_folder(out, {{"Foo.core.a.yaml", "one\n"}, {"Old.yaml", "old\n"}}, true);
+    std::vector<std::string> bodies, first, last;
+    for (int i = 0; i < 700; ++i) {  // enough for the writer threads to start
+      bodies.push_back("doc " + std::to_string(i) + "\n");
+      first.push_back("F." + std::to_string(i) + ".yaml");
+      last.push_back(first.back());
+    }
+    first[0] = first[300] = "Foo.a.yaml";  // the same name twice
+    last[0] = "Foo.core.a.yaml";
+    last[300] = "Foo.core.a.2.yaml";
+    bodies[0] = "one\n";
+    first[699] = "foo.A.yaml";  // the same name ignoring case
+    last[699] = "foo.example.A.yaml";
+    {
+      lo::build::FolderWriter w(out, true);
+      for (size_t i = 0; i < bodies.size(); ++i) w.add(first[i], bodies[i]);
+      EXPECT_EQ(w.finish(last), existing ? 1u : 0u);
+    }
+    std::vector<std::string> want = last;
+    want.push_back("kustomization.yaml");
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(listing(out), want);
+    for (size_t i = 0; i < bodies.size(); ++i) ASSERT_EQ(lo::read_file(out / last[i]), bodies[i]) << last[i];
+    EXPECT_EQ(lo::read_file(out / "kustomization.yaml"), lo::build::owned_kustomization(last));
+  }
+  EXPECT_EQ(listing(dir_), (std::vector<std::string>{"out0", "out1"}));
+}
+
+// An error before finish() (the YAML of document 4,000 is wrong) leaves
+// everything as it was.
+TEST_F(FolderTest, AWriterThatDoesNotFinishLeavesNoTrace) {
+  fs::path out = dir_ / "out";
+  lo::build::write_folder(out, {{"A.a.yaml", "kind: A\n"}}, true);
+  std::string body = "kind: X\n";
+  for (fs::path target : {out, dir_ / "fresh"}) {
+    lo::build::FolderWriter w(target, true);
+    for (int i = 0; i < 1000; ++i) w.add("X." + std::to_string(i) + ".yaml", body);
+  }
+  EXPECT_EQ(listing(dir_), (std::vector<std::string>{"out"}));
+  EXPECT_EQ(listing(out), (std::vector<std::string>{"A.a.yaml", "kustomization.yaml"}));
 }
 
 // A sub-folder cannot be carried into a new folder by a hard link: such a
