@@ -11,6 +11,7 @@
 #include <cstring>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "kubectl-lo-build/folder_io.hpp"
@@ -455,13 +456,8 @@ bool folder_is_owned(const fs::path& dir) {
   std::error_code ec;
   fs::path k = dir / kKustomization;
   if (!fs::exists(k, ec)) return true;
-  std::string text;
-  try {
-    text = read_file(k, 64u << 20);
-  } catch (const Error&) {
-    return false;
-  }
-  return text.compare(0, std::strlen(kOwnedMarker), kOwnedMarker) == 0;
+  std::optional<std::string> text = read_listing(k);
+  return text && text->compare(0, std::strlen(kOwnedMarker), kOwnedMarker) == 0;
 }
 
 bool replace_file_if_changed(const fs::path& path, std::string_view content) {

@@ -94,16 +94,21 @@ int write_new(int dfd, const std::string& name, std::string_view body, bool add_
   return err;
 }
 
+std::optional<std::string> read_listing(const fs::path& file) {
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) return std::nullopt;
+  try {
+    return read_file(file, 64u << 20);
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
 std::vector<std::string> listed_resources(const fs::path& file) {
   std::vector<std::string> out;
-  std::error_code ec;
-  if (!fs::is_regular_file(file, ec)) return out;
-  std::string text;
-  try {
-    text = read_file(file, 64u << 20);
-  } catch (const Error&) {
-    return out;
-  }
+  std::optional<std::string> listing = read_listing(file);
+  if (!listing) return out;
+  const std::string& text = *listing;
   bool in_resources = false;
   size_t pos = 0;
   while (pos < text.size()) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,10 @@ bool holds(int dfd, const std::string& name, std::string_view body, bool add_nl)
 // Creates file `name` (it must not exist) holding body (+ newline); returns
 // errno (0 on success). A file it could not finish is removed.
 int write_new(int dfd, const std::string& name, std::string_view body, bool add_nl);
+
+// The text of a folder's kustomization.yaml; nullopt when there is none
+// (no file, not a file, or it cannot be read).
+std::optional<std::string> read_listing(const std::filesystem::path& file);
 
 // The entries of the resources: list of a kustomization.yaml lo (or the
 // upstream tool) wrote: "- name" lines, indented or not.

@@ -22,6 +22,18 @@ std::string identity(const DocInfo& d) {
 
 std::vector<std::string> names_of(const std::string& text) { return split_file_names(scan_documents(text, "t.yaml")); }
 
+// The first problem of the error splitting `text` (as in.yaml) gives; a test
+// failure when it gives none.
+lo::Problem problem_of(const std::string& text) {
+  try {
+    scan_documents(text, "in.yaml");
+  } catch (const lo::Error& e) {
+    if (!e.problems().empty()) return e.problems()[0];
+  }
+  ADD_FAILURE() << "no error for: " << text;
+  return {};
+}
+
 TEST(Split, ReadsObjectsAndKeepsTheirBytes) {
   std::string text =
       "---\n"
@@ -97,15 +109,10 @@ TEST(Split, HardDocumentsGoThroughTheParserAndStillComeOutRight) {
 
 TEST(Split, ErrorsNameTheFileAndLine) {
   auto expect_error = [](const std::string& text, int line, const std::string& what) {
-    try {
-      scan_documents(text, "in.yaml");
-      ADD_FAILURE() << "no error for: " << text;
-    } catch (const lo::Error& e) {
-      ASSERT_FALSE(e.problems().empty());
-      EXPECT_EQ(e.problems()[0].where.file, "in.yaml");
-      EXPECT_EQ(e.problems()[0].where.line, line) << text;
-      EXPECT_NE(e.problems()[0].what.find(what), std::string::npos) << e.problems()[0].what;
-    }
+    lo::Problem p = problem_of(text);
+    EXPECT_EQ(p.where.file, "in.yaml");
+    EXPECT_EQ(p.where.line, line) << text;
+    EXPECT_NE(p.what.find(what), std::string::npos) << p.what;
   };
   expect_error("apiVersion: v1\nkind: A\nmetadata:\n  name: a\n---\napiVersion: v1\nmetadata:\n  name: b\n", 6, "no kind");
   expect_error("apiVersion: v1\nkind: A\nmetadata:\n  labels: {}\n", 1, "no metadata.name");
@@ -286,13 +293,9 @@ TEST(Split, WhatTheReaderCannotFollowIsReadByTheParser) {
 TEST(Split, AStreamThatIsNotUtf8IsAnError) {
   for (std::string text : {std::string("%\0\0\0YAML 1.2\n---\nkind: A\n", 24), std::string("\xFF\xFEk\0i\0n\0d\0", 10),
                            std::string("k\0i\0n\0d\0:\0 \0A\0\n\0", 16)}) {
-    try {
-      scan_documents(text, "in.yaml");
-      ADD_FAILURE() << "no error";
-    } catch (const lo::Error& e) {
-      EXPECT_EQ(e.problems().at(0).where.line, 1);
-      EXPECT_EQ(e.problems().at(0).what, "this file is not UTF-8 (it looks UTF-16 or UTF-32 encoded)");
-    }
+    lo::Problem p = problem_of(text);
+    EXPECT_EQ(p.where.line, 1);
+    EXPECT_EQ(p.what, "this file is not UTF-8 (it looks UTF-16 or UTF-32 encoded)");
   }
   // Past the start, a document is read as part of a UTF-8 stream, whatever
   // its first bytes: a BOM there (files joined with cat) is content to
@@ -310,39 +313,25 @@ TEST(Split, AStreamThatIsNotUtf8IsAnError) {
 // ends it: yaml-cpp reads a lone tag as null at the end of its input but as
 // an empty string before "..."; found by the fuzz target.
 TEST(Split, ADocumentIsParsedWithTheMarkerThatEndsIt) {
-  try {
-    scan_documents("!!s \n...\napiVersion: v1\nkind: A\nmetadata:\n  name: a\n", "in.yaml");
-    FAIL() << "no error";
-  } catch (const lo::Error& e) {
-    EXPECT_EQ(e.problems().at(0).where.line, 1);
-    EXPECT_EQ(e.problems().at(0).what, "document is not a Kubernetes object (not a mapping)");
-  }
+  lo::Problem p = problem_of("!!s \n...\napiVersion: v1\nkind: A\nmetadata:\n  name: a\n");
+  EXPECT_EQ(p.where.line, 1);
+  EXPECT_EQ(p.what, "document is not a Kubernetes object (not a mapping)");
 }
 
 // Content after "..." on its line is not dropped: YAML allows a comment
 // there, yaml-cpp reads a new document; found by the fuzz target.
 TEST(Split, ContentAfterADocumentEndMarkerIsNotDropped) {
-  std::string text = "apiVersion: v1\nkind: A\nmetadata:\n  name: a\n... [x]\n";
-  try {
-    scan_documents(text, "in.yaml");
-    FAIL() << "no error";
-  } catch (const lo::Error& e) {
-    EXPECT_EQ(e.problems().at(0).where.line, 5);
-    EXPECT_EQ(e.problems().at(0).what, "document is not a Kubernetes object (not a mapping)");
-  }
+  lo::Problem p = problem_of("apiVersion: v1\nkind: A\nmetadata:\n  name: a\n... [x]\n");
+  EXPECT_EQ(p.where.line, 5);
+  EXPECT_EQ(p.what, "document is not a Kubernetes object (not a mapping)");
   EXPECT_EQ(scan_documents("apiVersion: v1\nkind: A\nmetadata:\n  name: a\n... # done\n", "in.yaml").size(), 1u);
 }
 
 // yaml-cpp 0.7's LoadAll never returns (and eats memory) on a document that
 // starts with ','; found by the fuzz target.
 TEST(Split, AMalformedDocumentIsAnErrorNotAHang) {
-  std::string text = "apiVersion: v1\nkind: A\nmetadata:\n  name: a\n---\n, Source: x\n";
-  try {
-    scan_documents(text, "in.yaml");
-    FAIL() << "no error";
-  } catch (const lo::Error& e) {
-    EXPECT_EQ(lo::format_problem(e.problems().at(0)), "in.yaml:6:1: invalid YAML: cannot read a document here");
-  }
+  EXPECT_EQ(lo::format_problem(problem_of("apiVersion: v1\nkind: A\nmetadata:\n  name: a\n---\n, Source: x\n")),
+            "in.yaml:6:1: invalid YAML: cannot read a document here");
 }
 
 }  // namespace
