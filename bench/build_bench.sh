@@ -14,7 +14,9 @@
 #   split.FS.same    --split-file into the folder an earlier split of the same
 #                    file wrote
 #   split.FS.changed --split-file into the folder an earlier split wrote of a
-#                    file in which every document differs (same sizes)
+#                    file in which every document differs (same sizes), beside
+#                    its floor: creating the 5,000 files and removing 5,000
+#                    old ones (file_floor with OLD_DIR)
 # FS is tmpfs (/dev/shm, when writable) and disk (the work folder's disk).
 #
 # Usage: bench/build_bench.sh [BIN_DIR] [RUNS]
@@ -170,7 +172,7 @@ mean=$((BENCH_INPUT_BYTES / 5000))
 floor="$work/file_floor"
 g++ -O2 -std=c++20 -pthread "$here/bench/file_floor.cpp" -o "$floor"
 
-# split_run ROW TOOL OUT: one timed run after `sync`, so that no tool pays
+# split_run ROW TOOL OUT [OLD]: one timed run after `sync`, so that no tool pays
 # for writing back the files another just created (on this kind of VM disk
 # that writeback, and the discards of deleted files, stall file creation).
 split_run() {
@@ -179,7 +181,7 @@ split_run() {
   t0=$(bench_now)
   case "$2" in
     lo) /usr/bin/time -f %M -o "$work/rss" "$lo" --split-file "$big" --out "$3" >/dev/null 2>&1 ;;
-    floor) /usr/bin/time -f %M -o "$work/rss" "$floor" "$3" 5000 "$mean" ;;
+    floor) /usr/bin/time -f %M -o "$work/rss" "$floor" "$3" 5000 "$mean" ${4:+"$4"} ;;
     ksy) /usr/bin/time -f %M -o "$work/rss" kubernetes-split-yaml --outdir "$3" "$big" >/dev/null 2>&1 ;;
   esac
   t1=$(bench_now)
@@ -199,14 +201,16 @@ split_runs() { # BASE FS
   [ "$(ls "$base/lo-1" | wc -l)" -eq 5001 ] || { echo "lo wrote $(ls "$base/lo-1" | wc -l) files, expected 5001" >&2; exit 1; }
   [ "$(ls "$base/ksy-1" | wc -l)" -eq 5000 ] || { echo "kubernetes-split-yaml wrote an unexpected number of files" >&2; exit 1; }
   # Into existing folders: each written first (not timed) by a split of the
-  # same file, or of the changed one.
+  # same file, or of the changed one; the floor's old folder by the floor.
   for r in $(seq "$runs"); do
     "$lo" --split-file "$big" --out "$base/same-$r" >/dev/null 2>&1
     "$lo" --split-file "$work/changed.yaml" --out "$base/changed-$r" >/dev/null 2>&1
+    "$floor" "$base/floor-old-$r" 5000 "$mean"
   done
   for r in $(seq "$runs"); do
     split_run "split.$fs.same" lo "$base/same-$r"
     split_run "split.$fs.changed" lo "$base/changed-$r"
+    split_run "split.$fs.changed" floor "$base/floor-new-$r" "$base/floor-old-$r"
   done
   cmp -s "$base/changed-1/ConfigMap.ns-0.obj-0.yaml" "$base/lo-1/ConfigMap.ns-0.obj-0.yaml" ||
     { echo "the split into an existing folder did not write the new content" >&2; exit 1; }

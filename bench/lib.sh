@@ -94,6 +94,12 @@ bench_table() {
       bench_line "  into the folder of an earlier split, $([ $kind = same ] && echo "same input" || echo "all changed")" \
         "$(bench_cell "split.$fs.$kind" lo)" "lo into a new folder (above)" "${r}x new" "<= 1.2x" "$(bench_met "$r" le 1.2)"
     done
+    if [ -n "$(bench_samples "split.$fs.changed" floor)" ]; then
+      r=$(bench_ratio "split.$fs.changed" floor "split.$fs.new" floor)
+      x=$(bench_ratio "split.$fs.changed" lo "split.$fs.changed" floor)
+      bench_line "  floor: creating 5,000 files, removing 5,000 old" "$(bench_cell "split.$fs.changed" floor)" \
+        "floor of a new folder (above)" "${r}x; lo ${x}x" "" ""
+    fi
   done
   if bench_has deploy; then
     x=$(bench_ratio deploy kubectl deploy lo)
