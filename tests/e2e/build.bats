@@ -292,6 +292,20 @@ EOF
   run "$B" --split-file "$T/bad.yaml" --out "$T/bad"
   [ "$status" -eq 1 ]
   [[ "$output" == *"bad.yaml:1"*"no metadata.name"* ]]
+  [ ! -e "$T/bad" ]
+  # A bad document after 2,000 good ones (written while the rest is read):
+  # the existing folder stays exactly as it was, a new one does not appear.
+  awk 'BEGIN { for (i = 0; i < 2000; i++) printf "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c%d\n---\n", i
+               printf "kind: NoName\napiVersion: v1\n" }' > "$T/late.yaml"
+  before="$(ls -ai "$T/out")"
+  run "$B" --split-file "$T/late.yaml" --out "$T/out"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"late.yaml:10001"*"no metadata.name"* ]]
+  [ "$(ls -ai "$T/out")" = "$before" ]
+  run "$B" --split-file "$T/late.yaml" --out "$T/late"
+  [ "$status" -eq 1 ]
+  [ ! -e "$T/late" ]
+  [ -z "$(find "$T" -maxdepth 1 -name '.*lo-tmp*')" ]
 }
 
 # A kustomize that prints half its output, then waits to be killed.
