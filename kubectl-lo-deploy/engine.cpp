@@ -484,4 +484,13 @@ int run_deploy(const DeployOptions& o) {
   return 0;
 }
 
+TargetOutcome deploy_objects(KubeClient& client, const DeployOptions& o, const ClusterChoice& cluster,
+                             Progress& progress, const TargetPlan& target) {
+  Engine engine(client, o, cluster, progress);
+  Totals totals;
+  std::vector<Json> applied;
+  engine.deploy_target(target, totals, applied);
+  return TargetOutcome{totals.objects(), totals.created, totals.configured, totals.unchanged, totals.workloads};
+}
+
 }  // namespace lo::deploy
