@@ -9,6 +9,7 @@
 #include <iostream>
 #include <thread>
 
+#include "bootstrap/bootstrap.hpp"
 #include "commands.hpp"
 #include "driver.hpp"
 #include "lo/cli.hpp"
@@ -23,27 +24,30 @@ using driver::Context;
 
 namespace {
 
-std::vector<Flag> flags_for(bool dry_run) {
+std::vector<Flag> flags_for(bool dry_run, bool bootstrap) {
   auto f = common_flags() + domain_flags();
   if (dry_run) {
     f.push_back({"dry-run", 0, false, "", "print the exact ordered plan and change nothing"});
     f.push_back({"force", 'f', false, "", "passed to drivers as LOK8S_FORCE=1"});
   }
+  if (bootstrap) f.push_back({"skip-bootstrap", 0, false, "", "do not apply spec.bootstrap (run 'kubectl lo bootstrap' later)"});
   return f;
 }
 
 // Parses, loads and validates; prints help and returns nullopt for -h.
-std::optional<Context> context(const Argv& args, bool dry_run_flag, const std::string& usage, const std::string& about) {
-  auto flags = flags_for(dry_run_flag);
+std::optional<Context> context(const Argv& args, bool dry_run_flag, const std::string& usage, const std::string& about,
+                               bool* skip_bootstrap = nullptr) {
+  auto flags = flags_for(dry_run_flag, skip_bootstrap != nullptr);
   Args a(flags, args);
+  if (skip_bootstrap) *skip_bootstrap = a.has("skip-bootstrap");
   if (a.has("help")) {
     std::cout << about << "\n\nUsage:\n  " << usage << "\n\nFlags:\n" << format_flags(flags);
     return std::nullopt;
   }
-  Context c{find_workspace(a.get("root")), {}, a.has("dry-run"), a.has("force"), verbosity(a)};
+  Workspace ws = find_workspace(a.get("root"));
+  auto choice = choose_domain(ws, a.get("domain"), a.positionals(), false);
+  Context c{ws, load_domain(ws, choice.domain), a.has("dry-run"), a.has("force"), verbosity(a)};
   log::set_verbosity(c.verbosity);
-  auto choice = choose_domain(c.ws, a.get("domain"), a.positionals(), false);
-  c.domain = load_domain(c.ws, choice.domain);
   for (const auto& w : c.domain.spec.warnings) log::problem("kubectl lo", w);
   if (c.domain.spec.kind == SpecKind::Lo) effective_spec(c.domain.spec);  // every spec error before any action
   return c;
@@ -58,8 +62,8 @@ Context cluster_of(Context c) {
   return c;
 }
 
-// Provision, post_provision, bootstrap; false when the driver handled all.
-void provision_flow(const Context& c) {
+// Provision, post_provision, bootstrap.
+void provision_flow(const Context& c, bool skip_bootstrap) {
   auto d = driver::driver_for(c);
   log::note("provisioning " + c.domain.ref.name + " (" + c.domain.spec.kindText + ") with driver " + d->name());
   int rc = d->provision(c);
@@ -68,16 +72,28 @@ void provision_flow(const Context& c) {
     return;
   }
   if (!c.dry_run) d->post_provision(c);
-  std::string entries;
-  if (c.domain.spec.kind == SpecKind::Lo) {
-    auto eff = effective_spec(c.domain.spec);
-    for (const auto& e : *eff.spec.bootstrap) entries += (entries.empty() ? "" : ", ") + e.name;
-  } else if (c.domain.spec.bootstrap) {
-    for (const auto& e : *c.domain.spec.bootstrap) entries += (entries.empty() ? "" : ", ") + e.name;
+  const std::string& name = c.domain.ref.name;
+  if (skip_bootstrap) {
+    log::note("bootstrap skipped (--skip-bootstrap): run 'kubectl lo bootstrap " + name + "' to apply spec.bootstrap");
+    return;
   }
-  if (!entries.empty())
-    log::note("no bootstrap yet: lo does not apply spec.bootstrap (" + entries +
-              ") in this version; apply those addons yourself (e.g. kubectl lo build + kubectl lo deploy)");
+  bootstrap::Options o;
+  o.root = c.ws.root.string();
+  o.domain = name;
+  o.verbosity = c.verbosity;
+  o.plan_only = c.dry_run;  // the plan only: rendering may need the network
+  if (!c.dry_run) o.kubeconfig = d->kubeconfig(c);
+  try {
+    bootstrap::run(o);
+  } catch (const Error& e) {
+    std::vector<Problem> problems = e.problems();
+    problems.push_back(Problem{Severity::Error, {},
+                               "provision of " + name + ": the cluster is up and stays, but its bootstrap did not finish",
+                               "fix the bootstrap and run 'kubectl lo bootstrap " + name +
+                                   "', or set spec.bootstrap explicitly (bootstrap: [] for none); "
+                                   "'kubectl lo provision --skip-bootstrap' provisions without it"});
+    throw Error(std::move(problems));
+  }
 }
 
 fs::path tilt_pid_file(const Context& c) { return c.ws.root / ".tilt.pid"; }
@@ -85,10 +101,13 @@ fs::path tilt_pid_file(const Context& c) { return c.ws.root / ".tilt.pid"; }
 }  // namespace
 
 int provision(const Argv& args) {
-  auto c = context(args, true, "kubectl lo provision [DOMAIN] [--dry-run]",
-                   "Create the cluster of a domain with its kind's driver, then run post-provision and bootstrap.");
+  bool skip = false;
+  auto c = context(args, true, "kubectl lo provision [DOMAIN] [--dry-run] [--skip-bootstrap]",
+                   "Create the cluster of a domain with its kind's driver, then run post-provision and apply\n"
+                   "spec.bootstrap (kubectl lo bootstrap), unless the driver handled everything (exit 100).",
+                   &skip);
   if (!c) return kExitOk;
-  provision_flow(*c);
+  provision_flow(*c, skip);
   return kExitOk;
 }
 
@@ -120,10 +139,12 @@ int kubeconfig(const Argv& args) {
 }
 
 int up(const Argv& args) {
-  auto c = context(args, true, "kubectl lo up [DOMAIN] [--dry-run]",
-                   "The one-shot dev flow: provision the cluster, bootstrap it, then run 'tilt up' in the project.");
+  bool skip = false;
+  auto c = context(args, true, "kubectl lo up [DOMAIN] [--dry-run] [--skip-bootstrap]",
+                   "The one-shot dev flow: provision the cluster, bootstrap it, then run 'tilt up' in the project.",
+                   &skip);
   if (!c) return kExitOk;
-  provision_flow(*c);
+  provision_flow(*c, skip);
   std::vector<std::string> tilt{"tilt", "up"};
   ExecOptions o;
   o.env["KUBECONFIG"] = c->kubeconfig().string();
