@@ -61,7 +61,8 @@ AddonInfo inspect(const Workspace& ws, const AddonRef& ref) {
     std::string n = e.path().filename().string();
     if (n.rfind("values", 0) == 0 && n.size() > 5 && n.substr(n.size() - 5) == ".yaml" && e.is_regular_file(ec)) values.insert(n);
   }
-  a.values.assign(values.begin(), values.end());
+  if (values.erase("values.yaml")) a.values.push_back("values.yaml");  // the base layer first
+  a.values.insert(a.values.end(), values.begin(), values.end());
   return a;
 }
 

@@ -103,7 +103,8 @@ class Planner {
     const Workspace& ws = plan_.ws;
     if (!res.found) {
       std::vector<std::string> looked;
-      for (const auto& p : res.searched) looked.push_back(ws.show(p));
+      // A /x entry is shown whole: it is the project root's x, not the machine's /x.
+      for (const auto& p : res.searched) looked.push_back(e.name.rfind('/', 0) == 0 ? p.string() : ws.show(p));
       std::string hint = is_path_entry(e.name)
                              ? "./ and ../ are relative to the domain folder, / to the project root"
                              : "an addon is a folder in .lok8s/addons/ of the project or in lo's addons/ "
