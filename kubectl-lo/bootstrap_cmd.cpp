@@ -5,7 +5,6 @@
 #include "bootstrap/bootstrap.hpp"
 #include "commands.hpp"
 #include "lo/cli.hpp"
-#include "lo/duration.hpp"
 #include "lo/log.hpp"
 
 namespace lo::cmd {
@@ -54,32 +53,16 @@ int bootstrap(const Argv& args) {
     std::cout << kBootstrapHelp << format_flags(flags);
     return kExitOk;
   }
-  bootstrap::Options o;
-  o.root = a.get("root");
-  o.domain = a.get("domain");
-  o.positionals = a.positionals();
-  o.kubeconfig = a.get("kubeconfig");
-  o.context = a.get("context");
-  o.values_of = a.get("values");
-  o.dry_run = a.has("dry-run");
-  o.force = a.has("force");
-  if (auto t = a.get("timeout")) {
-    auto d = parse_duration(*t);
-    if (!d || d->count() <= 0)
-      throw UsageError("invalid --timeout '" + *t + "'", "give a positive duration such as 180s, 5m or 1m30s");
-    o.timeout = *d;
-  }
-  if (auto p = a.get("parallel")) {
-    size_t used = 0;
-    long n = 0;
-    try {
-      n = std::stol(*p, &used);
-    } catch (...) {
-      used = 0;
-    }
-    if (used != p->size() || n < 1 || n > 64) throw UsageError("invalid --parallel '" + *p + "'", "give a number from 1 to 64");
-    o.parallel = static_cast<unsigned>(n);
-  }
+  bootstrap::Options o{.root = a.get("root"),
+                       .domain = a.get("domain"),
+                       .positionals = a.positionals(),
+                       .kubeconfig = a.get("kubeconfig"),
+                       .context = a.get("context"),
+                       .values_of = a.get("values"),
+                       .dry_run = a.has("dry-run"),
+                       .force = a.has("force")};
+  if (auto t = a.get("timeout")) o.timeout = positive_duration_flag("timeout", *t, "180s, 5m or 1m30s");
+  if (auto p = a.get("parallel")) o.parallel = static_cast<unsigned>(count_flag("parallel", *p, 1, 64));
   o.verbosity = verbosity(a);
   log::set_verbosity(o.verbosity);
   return bootstrap::run(o);

@@ -1,6 +1,4 @@
 // chart.yaml of an addon, and rendering it with `helm template`.
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 
 #include "bootstrap.hpp"
@@ -8,6 +6,7 @@
 #include "lo/exec.hpp"
 #include "lo/fs.hpp"
 #include "lo/log.hpp"
+#include "yaml_fields.hpp"
 
 namespace lo::bootstrap {
 namespace fs = std::filesystem;
@@ -15,18 +14,11 @@ namespace {
 
 constexpr const char* kChartFile = "chart.yaml";
 
-YAML::Node child(const YAML::Node& n, const char* key) {
-  if (!n.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
-  for (const auto& kv : n)
-    if (kv.first.IsScalar() && kv.first.Scalar() == key) return kv.second;
-  return YAML::Node(YAML::NodeType::Undefined);
-}
-
 class ChartReader {
  public:
   explicit ChartReader(std::string file) : file_(std::move(file)) {}
   Location at(const YAML::Node& n, const std::string& field) const {
-    return Location{file_, field, n.IsDefined() && n.Mark().line >= 0 ? n.Mark().line + 1 : 0};
+    return Location{file_, field, line_of(n)};
   }
   std::optional<std::string> str(const YAML::Node& n, const std::string& field) {
     if (!n.IsDefined() || n.IsNull()) return std::nullopt;

@@ -204,14 +204,7 @@ struct Renderer::Impl {
 
 Renderer::Renderer(const Plan& plan, const build::BuildVariables& vars, const Options& options)
     : impl_(new Impl{plan, vars, options, build::find_kustomize(), find_helm(), {}, {}, {}}) {
-  if (impl_->helm) {
-    std::error_code ec;
-    fs::path real = fs::canonical(*impl_->helm, ec);
-    impl_->helm_identity = (ec ? *impl_->helm : real).string() + ":" +
-                           std::to_string(fs::file_size(ec ? *impl_->helm : real, ec));
-    auto t = fs::last_write_time(ec ? *impl_->helm : real, ec);
-    impl_->helm_identity += ":" + std::to_string(t.time_since_epoch().count());
-  }
+  if (impl_->helm) impl_->helm_identity = build::program_identity(*impl_->helm);
   impl_->out_root = plan.domain.ref.dir / "artifacts" / ".bootstrap";
   impl_->cache_dir = impl_->out_root / ".cache";
 }

@@ -43,7 +43,7 @@ int print_values(const Workspace& ws, LoadedDomain domain, const std::string& na
   std::optional<BootstrapEntry> picked;
   if (eff.spec.bootstrap)
     for (const auto& e : *eff.spec.bootstrap)
-      if (e.id() == name || e.name == name) picked = e;
+      if (!picked && (e.id() == name || e.name == name)) picked = e;
   if (!picked) {
     picked = BootstrapEntry{};
     picked->name = name;

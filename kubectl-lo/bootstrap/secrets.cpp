@@ -12,14 +12,13 @@
 // (not in the render cache either), never printed (--dry-run shows where the
 // values come from, never them), and a required variable that is not set
 // stops the bootstrap before anything is applied.
-#include <yaml-cpp/yaml.h>
-
 #include <cstdlib>
 #include <regex>
 
 #include "bootstrap.hpp"
 #include "lo/fs.hpp"
 #include "lo/kubeconfig.hpp"
+#include "yaml_fields.hpp"
 
 namespace lo::bootstrap {
 namespace fs = std::filesystem;
@@ -27,15 +26,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kSecretsFile = "secrets.lok8s.yaml";
-
-YAML::Node child(const YAML::Node& n, const char* key) {
-  if (!n.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
-  for (const auto& kv : n)
-    if (kv.first.IsScalar() && kv.first.Scalar() == key) return kv.second;
-  return YAML::Node(YAML::NodeType::Undefined);
-}
-
-int line_of(const YAML::Node& n) { return n.IsDefined() && n.Mark().line >= 0 ? n.Mark().line + 1 : 0; }
 
 bool set_in_env(const std::string& name) {
   const char* v = std::getenv(name.c_str());
