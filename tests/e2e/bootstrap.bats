@@ -553,10 +553,9 @@ assert d["from"] == "build tree (linked to the source tree)" and d["found"], d
 assert os.path.realpath(d["dir"]) == os.path.realpath(os.path.join(sys.argv[2], "..", "share", "lo")), d
 assert os.path.realpath(os.path.join(d["dir"], "addons")) == os.path.realpath(os.path.join(sys.argv[3], "addons")), d
 EOF
-  # an install prefix: <prefix>/bin and <prefix>/share/lo/addons (copies)
-  mkdir -p "$T/prefix/bin" "$T/prefix/share/lo"
-  cp "$LO_BIN"/kubectl-lo "$T/prefix/bin/"
-  cp -r "$LO_SRC/addons" "$T/prefix/share/lo/addons"
+  # an install prefix, by the build's own install rules: <prefix>/bin and <prefix>/share/lo
+  cmake --install "$LO_BIN/.." --prefix "$T/prefix" >/dev/null
+  [ ! -L "$T/prefix/share/lo/addons" ] && [ -f "$T/prefix/share/lo/addons/cilium/chart.yaml" ]
   run "$T/prefix/bin/kubectl-lo" version -o json
   [[ "$output" == *"\"dir\": \"$T/prefix/share/lo\""*"\"from\": \"install prefix\""* ]]
   run "$T/prefix/bin/kubectl-lo" addons
@@ -578,4 +577,22 @@ EOF
   mkdir -p "$T/alone" && cp "$LO_BIN"/kubectl-lo "$T/alone/"
   run "$T/alone/kubectl-lo" version -o json
   [[ "$output" == *"\"from\": \"none\""*"\"found\": false"* ]]
+}
+
+@test "the krew archive (share/lo beside the binaries), installed by the real krew, finds its addons" {
+  require_tool krew
+  mkdir -p "$T/stage/lo-0.1.0/share/lo" "$T/krew-home"
+  for b in kubectl-lo kubectl-lo-build kubectl-lo-deploy lo-kind lo-registry; do cp "$LO_BIN/$b" "$T/stage/lo-0.1.0/"; done
+  cp -rL "$LO_SRC/addons" "$T/stage/lo-0.1.0/share/lo/addons"
+  cp "$LO_SRC/LICENSE" "$T/stage/lo-0.1.0/"
+  tar -C "$T/stage" -czf "$T/lo.tar.gz" lo-0.1.0
+  sed -e "s|@VERSION@|0.1.0|" -e "s|@URI@|https://example.invalid/lo.tar.gz|" \
+      -e "s|@SHA256@|$(sha256sum "$T/lo.tar.gz" | cut -d' ' -f1)|" "$LO_SRC/krew/lo.yaml.in" > "$T/lo.yaml"
+  KREW_ROOT="$T/krew" HOME="$T/krew-home" krew install --manifest="$T/lo.yaml" --archive="$T/lo.tar.gz" >/dev/null 2>&1
+  [ -L "$T/krew/bin/kubectl-lo" ]
+  run "$T/krew/bin/kubectl-lo" version -o json
+  [[ "$output" == *"\"dir\": \"$T/krew/store/lo/v0.1.0/share/lo\""*"\"from\": \"krew (share/lo beside the binary)\""* ]]
+  run "$T/krew/bin/kubectl-lo" bootstrap --root "$P" --values cilium
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"routingMode: tunnel"* ]]
 }
