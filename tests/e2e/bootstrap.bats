@@ -420,6 +420,24 @@ lo_fakes() {
   [[ "$output" == *"1. local-path-provisioner: lo's addon local-path-provisioner; kustomize; wait until healthy"* ]]
 }
 
+@test "up runs the same bootstrap after the driver, before Tilt starts" {
+  lo_fakes
+  printf '  bootstrap:\n    - local-path-provisioner\n' >> "$P/clusters/lok8s.dev/cluster.lok8s.yaml"
+  run env LO_FAKE_TILT_EXIT_AFTER=0 kubectl-lo up --root "$P" lok8s.dev
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"[local-path-provisioner] stage done: 9 objects"*"Tilt started"* ]]
+  [ "$(k get deploy -n local-path-storage local-path-provisioner -o jsonpath='{.status.availableReplicas}')" = 1 ]
+  grep -q "^up | KUBECONFIG=$P/.kubeconfig/local.yaml | cwd=$P" "$LO_FAKE_STATE/tilt.log"
+  # --skip-bootstrap: Tilt starts on a cluster lo did not bootstrap
+  k delete namespace local-path-storage >/dev/null
+  run env LO_FAKE_TILT_EXIT_AFTER=0 kubectl-lo up --root "$P" lok8s.dev --skip-bootstrap
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"bootstrap skipped (--skip-bootstrap)"*"Tilt started"* ]]
+  run k get namespace local-path-storage
+  [ "$status" -ne 0 ]
+}
+
 @test "provision with the default [cilium] and no chart repository: stops at bootstrap, names cilium and the repository, the cluster stays" {
   require_tool helm
   lo_fakes
@@ -486,6 +504,136 @@ assert v["k8sServiceHost"] == "${LOK8S_USER_API_HOST}", v
 EOF
   run "$LO" bootstrap --root "$P" cluster.example.com --values ccm
   [ "$output" = $'networking:\n  enabled: false\nmonitoring:\n  enabled: false' ]
+}
+
+@test "every shipped addon: a README line, the lok8s.dev labels, the issue's chart versions" {
+  run "$LO" addons -o json --root "$P"
+  [ "$status" -eq 0 ]
+  python3 - "$output" "$LO_SRC/addons/README.md" <<'EOF'
+import json, sys
+addons = {a["name"]: a for a in json.loads(sys.argv[1])}
+readme = open(sys.argv[2]).read()
+shipped = ["cilium", "metallb", "ccm", "cert-manager", "metrics-server", "local-path-provisioner"]
+assert sorted(addons) == sorted(shipped), sorted(addons)
+for name in shipped:
+    a = addons[name]
+    assert a["from"] == "lo" and "problem" not in a, a
+    assert "\n| `%s` |" % name in readme, name
+    labels = dict(l.split("=", 1) for l in a["labels"])
+    assert set(labels) == {"lok8s.dev/name", "lok8s.dev/type", "lok8s.dev/category"}, (name, labels)
+    assert labels["lok8s.dev/type"] == "system", (name, labels)
+    assert a["kustomization"], name
+versions = {n: (addons[n]["chart"] or {}).get("version") for n in shipped}
+assert versions["cilium"] == "1.19.2" and versions["metallb"] == "0.15.3", versions
+assert addons["local-path-provisioner"]["chart"] is None, addons["local-path-provisioner"]
+assert all(versions[n] for n in shipped if n != "local-path-provisioner"), versions
+assert addons["cilium"]["values"] == ["values.yaml", "values.hetzner.yaml", "values.kubeone.yaml", "values.lo.yaml"], addons["cilium"]
+assert [s["name"] for s in addons["ccm"]["secrets"]] == ["hcloud"], addons["ccm"]
+EOF
+}
+
+# lo's metallb addon with a small local chart in place of the real one (not
+# downloadable here): its CRDs, a controller behind a validating webhook for
+# pools, a speaker.
+metallb_with_local_chart() {
+  local d="$P/.lok8s/addons/metallb"
+  mkdir -p "$P/.lok8s/addons"
+  cp -r "$LO_SRC/addons/metallb" "$d"
+  printf 'chart: ./chart\nrelease: metallb\nnamespace: metallb-system\n' > "$d/chart.yaml"
+  mkdir -p "$d/chart/templates" "$d/chart/crds"
+  printf 'apiVersion: v2\nname: metallb\nversion: 0.15.3\n' > "$d/chart/Chart.yaml"
+  for kind in IPAddressPool L2Advertisement; do
+    plural=$(echo "$kind" | tr 'A-Z' 'a-z')s
+    cat >> "$d/chart/crds/crds.yaml" <<EOF
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: $plural.metallb.io}
+spec:
+  group: metallb.io
+  scope: Namespaced
+  names: {plural: $plural, singular: $(echo "$kind" | tr 'A-Z' 'a-z'), kind: $kind, listKind: ${kind}List}
+  versions:
+    - name: v1beta1
+      served: true
+      storage: true
+      schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+EOF
+  done
+  cat > "$d/chart/templates/all.yaml" <<'EOF'
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: metallb-controller
+  namespace: {{ .Release.Namespace }}
+  annotations: {lo.test/ready-delay-ms: "1000"}
+spec:
+  selector: {matchLabels: {component: controller}}
+  template:
+    metadata: {labels: {component: controller}}
+    spec: {containers: [{name: controller, image: quay.io/metallb/controller}]}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: metallb-speaker
+  namespace: {{ .Release.Namespace }}
+spec:
+  selector: {matchLabels: {component: speaker}}
+  template:
+    metadata: {labels: {component: speaker}}
+    spec: {containers: [{name: speaker, image: quay.io/metallb/speaker}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: metallb-webhook-service, namespace: {{ .Release.Namespace }}}
+spec:
+  selector: {component: controller}
+  ports: [{port: 443}]
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata: {name: metallb-webhook-configuration}
+webhooks:
+  - name: ipaddresspoolvalidationwebhook.metallb.io
+    admissionReviewVersions: [v1]
+    sideEffects: None
+    clientConfig:
+      service: {name: metallb-webhook-service, namespace: {{ .Release.Namespace }}, path: /validate-metallb-io-v1beta1-ipaddresspool}
+    rules:
+      - operations: [CREATE, UPDATE]
+        apiGroups: [metallb.io]
+        apiVersions: [v1beta1]
+        resources: [ipaddresspools]
+EOF
+}
+
+@test "metallb: CRDs first and Established, its pool from the spec's loadBalancer.pool, an L2Advertisement; applied again through its webhook" {
+  require_tool helm
+  # CRDs that take a second to be Established
+  kill "$SERVER_PID" && wait "$SERVER_PID" 2>/dev/null || true
+  rm -rf "$S" && mkdir -p "$S"
+  start_server --workload-delay-ms 100 --crd-delay-ms 1000
+  cp "$S/kubeconfig-cert.yaml" "$P/.kubeconfig/local.yaml"
+  metallb_with_local_chart
+  bootstrap_list '    - metallb'
+  pool=$("$LO" spec --root "$P" -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["spec"]["loadBalancer"]["pool"])')
+  [ -n "$pool" ]
+  run "$LO" bootstrap --root "$P"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"CustomResourceDefinition/ipaddresspools.metallb.io: established"* ]]
+  [ "$(k get ipaddresspools.metallb.io -n metallb-system lok8s-pool -o jsonpath='{.spec.addresses[0]}')" = "$pool" ]
+  [ "$(k get l2advertisements.metallb.io -n metallb-system lok8s-l2 -o jsonpath='{.spec.ipAddressPools[0]} {.metadata.labels.lok8s\.dev/name}')" = "lok8s-pool metallb" ]
+  [ "$(k get ipaddresspools.metallb.io -n metallb-system lok8s-pool -o jsonpath='{.metadata.labels.lok8s\.dev/category}')" = networking ]
+  # the pool came after its CRD was Established
+  [ "$(rv ipaddresspools.metallb.io lok8s-pool metallb-system)" -gt "$(k get crd ipaddresspools.metallb.io -o jsonpath='{.metadata.resourceVersion}')" ]
+  [ "$(k get ds -n metallb-system metallb-speaker -o jsonpath='{.status.numberReady}')" = 1 ]
+  # applied again: the webhook is there now and the controller answers it
+  run "$LO" bootstrap --root "$P" --force
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"unchanged"* ]]
 }
 
 @test "the Capi seed's bootstrap (cilium, ccm, cert-manager) resolves; ccm needs HCLOUD_TOKEN, whose value never shows" {
