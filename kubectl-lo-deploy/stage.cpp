@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "deploy.hpp"
+#include "lo/duration.hpp"
 
 namespace lo::deploy {
 namespace {
@@ -36,12 +37,6 @@ Error as_stage_error(const Error& e, const std::string& name, const std::string&
   return Error(std::move(problems));
 }
 
-std::string secs(std::chrono::milliseconds d) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1fs", d.count() / 1000.0);
-  return buf;
-}
-
 }  // namespace
 
 TargetOutcome apply_stage(KubeClient& client, const ClusterChoice& cluster, const std::string& name,
@@ -69,9 +64,9 @@ TargetOutcome apply_stage(KubeClient& client, const ClusterChoice& cluster, cons
       if (left < backoff)
         throw as_stage_error(e, name, "admission webhook \"" + hook + "\" still could not be called after " +
                                           std::to_string(attempt) + (attempt == 1 ? " attempt" : " attempts") + " in " +
-                                          secs(std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - start)));
+                                          format_seconds(clock::now() - start));
       progress.note("[" + name + "] admission webhook \"" + hook + "\" cannot be called yet (its service is not up); applying again in " +
-                    secs(backoff));
+                    format_seconds(backoff));
       std::this_thread::sleep_for(backoff);
       backoff = std::min<std::chrono::milliseconds>(backoff * 2, std::chrono::seconds(8));
     }

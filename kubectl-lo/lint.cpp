@@ -59,6 +59,7 @@ void check_bootstrap(const Workspace& ws, const DomainRef& d, DomainResult& r) {
   }
 }
 
+// Checks one kustomization and, recursively, the folders it lists.
 void check_kustomization(const Workspace& ws, DomainResult& r, const fs::path& dir, std::set<fs::path>& seen) {
   if (!seen.insert(fs::weakly_canonical(dir)).second) return;
   Kustomization k;

@@ -14,6 +14,7 @@
 #include "kubectl-lo-build/api_vars.hpp"
 #include "kubectl-lo-deploy/deploy.hpp"
 #include "lo/domain_cluster.hpp"
+#include "lo/duration.hpp"
 #include "lo/kube_client.hpp"
 #include "lo/log.hpp"
 #include "lo/spec_env.hpp"
@@ -29,12 +30,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr const char* kPrefix = "kubectl lo bootstrap";
-
-std::string seconds(Clock::duration d) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1fs", std::chrono::duration<double>(d).count());
-  return buf;
-}
 
 // --values ENTRY: the entry of the spec that goes by that name (or is
 // written so), alone; else the named addon as a bare entry.
@@ -163,7 +158,7 @@ int apply_all(const Plan& plan, const Options& o, const KubeconfigChoice& kc, co
       std::lock_guard<std::mutex> g(mu);
       outcomes[i] = outcome;
     }
-    progress.note("[" + s.id + "] stage done: " + outcome_text(outcome, s.wait) + " in " + seconds(Clock::now() - start));
+    progress.note("[" + s.id + "] stage done: " + outcome_text(outcome, s.wait) + " in " + format_seconds(Clock::now() - start));
   });
 
   std::vector<std::string> done, failed, skipped;
@@ -180,7 +175,7 @@ int apply_all(const Plan& plan, const Options& o, const KubeconfigChoice& kc, co
   }
   if (failed.empty()) {
     progress.note("bootstrapped " + plan.domain.ref.name + ": " + std::to_string(n) + (n == 1 ? " stage" : " stages") +
-                  " applied and healthy in " + seconds(Clock::now() - t0));
+                  " applied and healthy in " + format_seconds(Clock::now() - t0));
     return kExitOk;
   }
   std::string what = "bootstrap of " + plan.domain.ref.name + " failed at stage " + join(failed);
