@@ -14,11 +14,11 @@
 #include <iostream>
 #include <map>
 #include <set>
-#include <thread>
 
 #include "deploy.hpp"
 #include "lo/duration.hpp"
 #include "lo/log.hpp"
+#include "lo/parallel.hpp"
 #include "lo/yaml_json.hpp"
 #include "progress.hpp"
 #include "wait.hpp"
@@ -56,19 +56,6 @@ struct Item {
     return kind + "/" + (ns.empty() ? "" : ns + "/") + name;
   }
 };
-
-template <typename F>
-void parallel_for(size_t n, size_t workers, F fn) {
-  std::atomic<size_t> next{0};
-  auto run = [&] {
-    for (size_t i; (i = next++) < n;) fn(i);
-  };
-  size_t count = std::min(n, std::max<size_t>(1, workers));
-  std::vector<std::thread> threads;
-  for (size_t i = 1; i < count; ++i) threads.emplace_back(run);
-  run();
-  for (auto& t : threads) t.join();
-}
 
 bool is_crd(const Item& it) { return it.group == "apiextensions.k8s.io" && it.kind == "CustomResourceDefinition"; }
 bool is_namespace(const Item& it) { return it.group.empty() && it.kind == "Namespace"; }

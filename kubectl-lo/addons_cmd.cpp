@@ -14,6 +14,7 @@
 #include "lo/fs.hpp"
 #include "lo/kustomization.hpp"
 #include "lo/log.hpp"
+#include "lo/table.hpp"
 
 namespace lo::cmd {
 namespace fs = std::filesystem;
@@ -105,14 +106,7 @@ void print_table(const std::vector<AddonInfo>& list) {
     rows.push_back({a.ref.name, from_text(a), chart, a.chart && a.chart->version ? *a.chart->version : "-",
                     a.values.empty() ? "-" : join(a.values)});
   }
-  std::vector<size_t> width(rows[0].size(), 0);
-  for (const auto& r : rows)
-    for (size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
-  for (const auto& r : rows) {
-    std::string line;
-    for (size_t c = 0; c < r.size(); ++c) line += c + 1 < r.size() ? r[c] + std::string(width[c] - r[c].size() + 2, ' ') : r[c];
-    std::cout << line << "\n";
-  }
+  std::cout << format_table(rows);
 }
 
 void print_details(const Workspace& ws, const std::vector<AddonInfo>& list) {

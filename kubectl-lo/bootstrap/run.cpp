@@ -4,10 +4,8 @@
 // the stages that come after it (all of them in a list, its dependents in a
 // graph) and the error names it, its objects and the reason, and the stages
 // not applied.
-#include <atomic>
 #include <iostream>
 #include <mutex>
-#include <thread>
 
 #include "bootstrap.hpp"
 #include "helm.hpp"
@@ -17,6 +15,7 @@
 #include "lo/duration.hpp"
 #include "lo/kube_client.hpp"
 #include "lo/log.hpp"
+#include "lo/parallel.hpp"
 #include "lo/spec_env.hpp"
 #include "lo/yaml_json.hpp"
 #include "render.hpp"
@@ -76,22 +75,15 @@ std::vector<Rendered> render_all(const Plan& plan, const Renderer& renderer, uns
   const size_t n = plan.stages.size();
   std::vector<Rendered> out(n);
   std::vector<std::optional<Error>> errors(n);
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    for (size_t i; (i = next++) < n;) {
-      try {
-        out[i] = renderer.render(plan.stages[i]);
-        if (out[i].cached) log::debug(1, "[" + plan.stages[i].id + "] rendered output is current (cache)");
-        else log::debug(1, "[" + plan.stages[i].id + "] rendered (" + out[i].why + ")");
-      } catch (const Error& e) {
-        errors[i] = e;
-      }
+  parallel_for(n, parallel, [&](size_t i) {
+    try {
+      out[i] = renderer.render(plan.stages[i]);
+      if (out[i].cached) log::debug(1, "[" + plan.stages[i].id + "] rendered output is current (cache)");
+      else log::debug(1, "[" + plan.stages[i].id + "] rendered (" + out[i].why + ")");
+    } catch (const Error& e) {
+      errors[i] = e;
     }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < std::min<size_t>(std::max(1u, parallel), n); ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+  });
   std::vector<Problem> problems;
   for (const auto& e : errors)
     if (e) problems.insert(problems.end(), e->problems().begin(), e->problems().end());
