@@ -24,13 +24,15 @@ int version(const Argv& args) {
     return kExitOk;
   }
   if (output_format(a, {"json", "text"}, "text") == "json") {
-    // Where lo's data (addons/) comes from: LOK8S_HOME, a krew install, an
-    // install prefix or the build tree (lo/data_home.hpp).
+    // Where lo's data (addons/, tilt/) comes from: LOK8S_HOME, a krew
+    // install, an install prefix or the build tree (lo/data_home.hpp); the
+    // Tilt extension a project's Tiltfile loads.
     const DataHome& h = data_home();
     std::vector<std::string> searched;
     for (const auto& p : h.searched) searched.push_back(p.string());
     nlohmann::ordered_json j = {{"version", kVersion},
-                                {"data", {{"dir", h.dir.string()}, {"from", h.from}, {"found", h.found}, {"searched", searched}}}};
+                                {"data", {{"dir", h.dir.string()}, {"from", h.from}, {"found", h.found}, {"searched", searched},
+                                          {"tiltExtension", tilt_extension().string()}}}};
     std::cout << j.dump(2) << "\n";
   }
   else

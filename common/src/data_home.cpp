@@ -48,4 +48,6 @@ const DataHome& data_home() {
 
 fs::path data_path(const std::string& sub) { return data_home().dir / sub; }
 
+fs::path tilt_extension() { return data_path("tilt") / "lo" / "Tiltfile"; }
+
 }  // namespace lo

@@ -691,7 +691,7 @@ EOF
   ! grep -rq s3cr3t "$P"
 }
 
-@test "lo's data: the build tree's share/lo, an install prefix, the krew layout, LOK8S_HOME" {
+@test "lo's data (addons, the Tilt extension): the build tree's share/lo, an install prefix, the krew layout, LOK8S_HOME" {
   # this build folder: share/lo beside bin/, linked into the source tree
   run "$LO" version -o json
   python3 - "$output" "$LO_BIN" "$LO_SRC" <<'EOF'
@@ -700,21 +700,24 @@ d = json.loads(sys.argv[1])["data"]
 assert d["from"] == "build tree (linked to the source tree)" and d["found"], d
 assert os.path.realpath(d["dir"]) == os.path.realpath(os.path.join(sys.argv[2], "..", "share", "lo")), d
 assert os.path.realpath(os.path.join(d["dir"], "addons")) == os.path.realpath(os.path.join(sys.argv[3], "addons")), d
+assert d["tiltExtension"] == os.path.join(d["dir"], "tilt", "lo", "Tiltfile"), d
+assert os.path.realpath(d["tiltExtension"]) == os.path.realpath(os.path.join(sys.argv[3], "tilt", "lo", "Tiltfile")), d
 EOF
   # an install prefix, by the build's own install rules: <prefix>/bin and <prefix>/share/lo
   cmake --install "$LO_BIN/.." --prefix "$T/prefix" >/dev/null
   [ ! -L "$T/prefix/share/lo/addons" ] && [ -f "$T/prefix/share/lo/addons/cilium/chart.yaml" ]
+  [ ! -L "$T/prefix/share/lo/tilt" ] && cmp "$T/prefix/share/lo/tilt/lo/Tiltfile" "$LO_SRC/tilt/lo/Tiltfile"
   run "$T/prefix/bin/kubectl-lo" version -o json
-  [[ "$output" == *"\"dir\": \"$T/prefix/share/lo\""*"\"from\": \"install prefix\""* ]]
+  [[ "$output" == *"\"dir\": \"$T/prefix/share/lo\""*"\"from\": \"install prefix\""*"\"tiltExtension\": \"$T/prefix/share/lo/tilt/lo/Tiltfile\""* ]]
   run "$T/prefix/bin/kubectl-lo" addons
   [[ "$output" == *"cilium"*"lo"*"1.19.2"* ]]
   # krew: the archive's share/lo beside the binaries, found through krew's symlink
   mkdir -p "$T/krew/store/lo/v0.1.0" "$T/krew/bin"
   cp "$LO_BIN"/kubectl-lo "$T/krew/store/lo/v0.1.0/"
-  mkdir -p "$T/krew/store/lo/v0.1.0/share/lo" && cp -r "$LO_SRC/addons" "$T/krew/store/lo/v0.1.0/share/lo/addons"
+  mkdir -p "$T/krew/store/lo/v0.1.0/share/lo" && cp -r "$LO_SRC/addons" "$LO_SRC/tilt" "$T/krew/store/lo/v0.1.0/share/lo/"
   ln -s "$T/krew/store/lo/v0.1.0/kubectl-lo" "$T/krew/bin/kubectl-lo"
   run "$T/krew/bin/kubectl-lo" version -o json
-  [[ "$output" == *"\"dir\": \"$T/krew/store/lo/v0.1.0/share/lo\""*"\"from\": \"krew (share/lo beside the binary)\""* ]]
+  [[ "$output" == *"\"dir\": \"$T/krew/store/lo/v0.1.0/share/lo\""*"\"from\": \"krew (share/lo beside the binary)\""*"\"tiltExtension\": \"$T/krew/store/lo/v0.1.0/share/lo/tilt/lo/Tiltfile\""* ]]
   # LOK8S_HOME wins, and a missing one is reported, not skipped
   run env LOK8S_HOME="$T/prefix/share/lo" "$T/krew/bin/kubectl-lo" version -o json
   [[ "$output" == *"\"dir\": \"$T/prefix/share/lo\""*"\"from\": \"LOK8S_HOME\""*"\"found\": true"* ]]
@@ -727,11 +730,11 @@ EOF
   [[ "$output" == *"\"from\": \"none\""*"\"found\": false"* ]]
 }
 
-@test "the krew archive (share/lo beside the binaries), installed by the real krew, finds its addons" {
+@test "the krew archive (share/lo beside the binaries), installed by the real krew, finds its addons and Tilt extension" {
   require_tool krew
   mkdir -p "$T/stage/lo-0.1.0/share/lo" "$T/krew-home"
   for b in kubectl-lo kubectl-lo-build kubectl-lo-deploy lo-kind lo-registry; do cp "$LO_BIN/$b" "$T/stage/lo-0.1.0/"; done
-  cp -rL "$LO_SRC/addons" "$T/stage/lo-0.1.0/share/lo/addons"
+  cp -rL "$LO_SRC/addons" "$LO_SRC/tilt" "$T/stage/lo-0.1.0/share/lo/"
   cp "$LO_SRC/LICENSE" "$T/stage/lo-0.1.0/"
   tar -C "$T/stage" -czf "$T/lo.tar.gz" lo-0.1.0
   sed -e "s|@VERSION@|0.1.0|" -e "s|@URI@|https://example.invalid/lo.tar.gz|" \
@@ -743,4 +746,9 @@ EOF
   run "$T/krew/bin/kubectl-lo" bootstrap --root "$P" --values cilium
   [ "$status" -eq 0 ]
   [[ "$output" == *"routingMode: tunnel"* ]]
+  # the Tilt extension a project loads, where krew put it; the hint for a project without a Tiltfile names it
+  [ -f "$T/krew/store/lo/v0.1.0/share/lo/tilt/lo/Tiltfile" ]
+  run "$T/krew/bin/kubectl-lo" tilt up --root "$P"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"load('$T/krew/store/lo/v0.1.0/share/lo/tilt/lo/Tiltfile', 'lok8s')"* ]]
 }

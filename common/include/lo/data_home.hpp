@@ -1,4 +1,4 @@
-// Where lo's own data lives (addons/ today; the Tilt extension and driver
+// Where lo's own data lives (addons/, the Tilt extension in tilt/; driver
 // templates later): one rule for every binary, never a path compiled in.
 //
 //   1. $LOK8S_HOME, when set and not empty (used as it is: a folder that
@@ -35,5 +35,9 @@ const DataHome& data_home();
 
 // `sub` of the data home (e.g. "addons"); the path even when it is absent.
 std::filesystem::path data_path(const std::string& sub);
+
+// The Tilt extension's Tiltfile (<data home>/tilt/lo/Tiltfile), what a
+// project's Tiltfile loads; the path even when it is absent.
+std::filesystem::path tilt_extension();
 
 }  // namespace lo
