@@ -29,6 +29,7 @@ setup() {
 }
 
 teardown() {
+  [ -f "$P/clusters/lok8s.dev/.tilt/state.json" ] && kubectl-lo tilt down --root "$P" lok8s.dev >/dev/null 2>&1
   [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
   rm -rf "$T"
 }
@@ -423,17 +424,19 @@ lo_fakes() {
 @test "up runs the same bootstrap after the driver, before Tilt starts" {
   lo_fakes
   printf '  bootstrap:\n    - local-path-provisioner\n' >> "$P/clusters/lok8s.dev/cluster.lok8s.yaml"
-  run env LO_FAKE_TILT_EXIT_AFTER=0 kubectl-lo up --root "$P" lok8s.dev
+  printf "load('%s/tilt/lo/Tiltfile', 'lok8s')\nlok8s()\n" "$LO_SRC" > "$P/Tiltfile"
+  run env TILT_PORT=14361 kubectl-lo up --root "$P" lok8s.dev
   echo "$output"
   [ "$status" -eq 0 ]
-  [[ "$output" == *"[local-path-provisioner] stage done: 9 objects"*"Tilt started"* ]]
+  [[ "$output" == *"[local-path-provisioner] stage done: 9 objects"*"Tilt is up for lok8s.dev"* ]]
   [ "$(k get deploy -n local-path-storage local-path-provisioner -o jsonpath='{.status.availableReplicas}')" = 1 ]
-  grep -q "^up | KUBECONFIG=$P/.kubeconfig/local.yaml | cwd=$P" "$LO_FAKE_STATE/tilt.log"
+  grep -q "^up --port=14361 --file=$P/Tiltfile --stream | KUBECONFIG=$P/.kubeconfig/local.yaml | DOMAIN_NAME=lok8s.dev" "$LO_FAKE_STATE/tilt.log"
   # --skip-bootstrap: Tilt starts on a cluster lo did not bootstrap
+  kubectl-lo tilt down --root "$P" lok8s.dev >/dev/null
   k delete namespace local-path-storage >/dev/null
-  run env LO_FAKE_TILT_EXIT_AFTER=0 kubectl-lo up --root "$P" lok8s.dev --skip-bootstrap
+  run env TILT_PORT=14361 kubectl-lo up --root "$P" lok8s.dev --skip-bootstrap
   [ "$status" -eq 0 ]
-  [[ "$output" == *"bootstrap skipped (--skip-bootstrap)"*"Tilt started"* ]]
+  [[ "$output" == *"bootstrap skipped (--skip-bootstrap)"*"Tilt is up for lok8s.dev"* ]]
   run k get namespace local-path-storage
   [ "$status" -ne 0 ]
 }
