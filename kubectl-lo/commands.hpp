@@ -24,6 +24,7 @@ int addons(const Argv& args);
 int services(const Argv& args);
 int tilt(const Argv& args);
 int capi(const Argv& args);
+int kubeone(const Argv& args);
 
 // Runs the sibling binary (kubectl-lo-build, lo-kind, ...) in place of this
 // process, with `args` passed on unchanged. Returns only on failure.

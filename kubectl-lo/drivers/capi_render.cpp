@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "lo/data_home.hpp"
 #include "lo/error.hpp"
 #include "lo/exec.hpp"
 #include "lo/fs.hpp"
@@ -316,13 +317,12 @@ Provider load_provider(const Workspace& ws, const std::string& name, const fs::p
 }  // namespace
 
 fs::path data_dir() {
-  fs::path exe = self_exe_dir();
+  fs::path dir = data_path("drivers") / "capi";
   std::error_code ec;
-  for (const auto& c : {exe / "drivers" / "capi", (exe / ".." / "share" / "lo" / "drivers" / "capi").lexically_normal(),
-                        (exe / ".." / ".." / "kubectl-lo" / "drivers" / "capi").lexically_normal()})
-    if (fs::is_directory(c / "core", ec)) return c;
-  throw Error("the Cluster API templates of lo are not installed (looked beside " + exe.string() + ")",
-              "reinstall lo: its share/lo/drivers/capi/ folder is missing");
+  if (!fs::is_directory(dir / "core", ec))
+    throw Error("the Cluster API templates of lo are missing: " + dir.string() + " (data home from " + data_home().from + ")",
+                "reinstall lo, or point LOK8S_HOME at a folder holding drivers/capi/");
+  return dir;
 }
 
 Provider find_provider(const Workspace& ws, const Spec& spec) {

@@ -38,8 +38,8 @@ struct Rendered {
   std::string cluster_name, ns;
 };
 
-// Where the shipped driver data lives (share/lo/drivers/capi, or the source
-// tree's kubectl-lo/drivers/capi for a build-tree binary).
+// Where the shipped templates live: <lo's data home>/drivers/capi
+// (lo/data_home.hpp; a build tree links it to kubectl-lo/drivers/).
 std::filesystem::path data_dir();
 
 // The provider of the spec: spec.provider.name, else the one whose

@@ -45,7 +45,13 @@ control() {
     -X "$1" ${3:+-H 'Content-Type: application/json' --data "$3"} "$URL$2"
 }
 
-@test "provision, status, kubeconfig, destroy of a hetzner cluster, end to end" {
+@test "provision, status, kubeconfig, bootstrap on the workload cluster, destroy of a hetzner cluster, end to end" {
+  # A bootstrap entry of the domain: a ConfigMap, applied on the workload cluster.
+  mkdir -p "$P/clusters/prod.example.com/hello"
+  printf 'resources:\n- cm.yaml\n' > "$P/clusters/prod.example.com/hello/kustomization.yaml"
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hello-from-bootstrap\n  namespace: default\ndata:\n  a: b\n' \
+    > "$P/clusters/prod.example.com/hello/cm.yaml"
+  printf '  bootstrap:\n    - ./hello\n' >> "$P/clusters/prod.example.com/cluster.lok8s.yaml"
   run "$LO" status --root "$P" prod.example.com
   [ "$status" -eq 0 ]
   [ "$output" = NotFound ]
@@ -64,6 +70,7 @@ control() {
   # The workload kubeconfig, from the prod-kubeconfig Secret, 0600.
   [ "$(stat -c %a "$P/.kubeconfig/prod.yaml")" = 600 ]
   kubectl --kubeconfig "$P/.kubeconfig/prod.yaml" get --raw /readyz
+  kubectl --kubeconfig "$P/.kubeconfig/prod.yaml" get configmap hello-from-bootstrap -n default
   # Bootstrap is the framework's step after the driver (kubectl-lo's provision flow).
   [[ "$stderr" == *'provisioning prod.example.com (Capi) with driver Capi (built in)'* ]]
 
@@ -146,5 +153,6 @@ apply: HCloudMachineTemplate clusters/prod-gpu-large
 wait: Cluster clusters/prod phase Provisioned (timeout 15m)
 write: .kubeconfig/prod.yaml (0600) from Secret clusters/prod-kubeconfig
 wait: workload API /readyz (.kubeconfig/prod.yaml)
+bootstrap of prod.example.com (Capi): nothing to apply (spec.bootstrap is empty)
 PLAN
 }
