@@ -128,9 +128,37 @@ ResourceInfo KubeClient::require_resource(const std::string& api_version, const 
   throw Error("the API server does not serve " + api_version + " (kind " + kind + ")", hint);
 }
 
+std::optional<ResourceInfo> KubeClient::find_group_kind(const std::string& group, const std::string& kind) {
+  if (group.empty()) return find_resource("v1", kind);
+  std::optional<Json> groups;
+  {
+    std::lock_guard<std::mutex> lock(impl_->disc_mu);
+    groups = impl_->group_list;
+  }
+  if (!groups) {
+    groups = get_json("/apis");
+    std::lock_guard<std::mutex> lock(impl_->disc_mu);
+    impl_->group_list = groups;
+  }
+  for (const auto& g : groups->value("groups", Json::array())) {
+    if (!g.is_object() || g.value("name", "") != group) continue;
+    std::vector<std::string> versions;
+    if (g.contains("preferredVersion") && g["preferredVersion"].is_object())
+      versions.push_back(g["preferredVersion"].value("groupVersion", ""));
+    for (const auto& v : g.value("versions", Json::array()))
+      if (v.is_object()) versions.push_back(v.value("groupVersion", ""));
+    for (const auto& gv : versions) {
+      if (gv.empty()) continue;
+      if (auto r = find_resource(gv, kind)) return r;
+    }
+  }
+  return std::nullopt;
+}
+
 void KubeClient::refresh_discovery(const std::string& api_version) {
   std::lock_guard<std::mutex> lock(impl_->disc_mu);
   impl_->discovery.erase(api_version);
+  impl_->group_list.reset();
 }
 
 void KubeClient::prefetch_discovery(const std::vector<std::string>& api_versions) {
