@@ -167,6 +167,37 @@ bool TargetSet::remove(KubeClient& client, bool dry_run) {
   return client.remove(*resource, parent_.ns, parent_.name, o).state != DeleteResult::State::Absent;
 }
 
+TargetObjects open_target(KubeClient& client, const std::string& domain, const TargetPlan& t,
+                          const std::string& default_namespace) {
+  TargetObjects o;
+  o.items = prepare_items(t.objects);
+  map_resources(client, default_namespace, o.items, t.name);
+  o.others = prepare_items(t.excluded);
+  map_resources(client, default_namespace, o.others, t.name, false);
+  TargetSet::check_unlabelled(o.items);
+  for (const auto* list : {&o.items, &o.others})
+    for (const auto& it : *list) o.all.push_back(&it);
+  o.set = TargetSet::open(client, domain, t.name, default_namespace, &o.all);
+  o.set.label(o.items);
+  return o;
+}
+
+std::set<std::string> TargetObjects::identities(const std::string& default_namespace) const {
+  std::set<std::string> out;
+  for (const Item* it : all) {
+    out.insert(it->identity());
+    if (!it->resource && it->ns.empty())  // a kind the server does not know: either scope
+      out.insert(Item::identity_of(it->group, it->kind, default_namespace, it->name));
+  }
+  return out;
+}
+
+std::string other_set(const Item& it, const Json* live) {
+  std::string theirs = live ? label_of(*live, as::kPartOfLabel) : "";
+  if (theirs.empty() || theirs == label_of(it.object, as::kPartOfLabel)) return "";
+  return "is a member of another ApplySet (" + std::string(as::kPartOfLabel) + "=" + theirs + ")";
+}
+
 void add_scope(const Item& it, std::set<as::GroupKind>& kinds, std::set<std::string>& namespaces) {
   kinds.insert(as::GroupKind{it.group, it.kind});
   bool namespaced = it.resource ? it.resource->namespaced : !it.ns.empty();

@@ -84,6 +84,30 @@ class TargetSet {
   std::set<std::string> namespaces_;
 };
 
+// A target's objects as deploy and diff take them: mapped to resources,
+// checked for a part-of label in the manifests, labelled with the set.
+struct TargetObjects {
+  std::vector<Item> items;        // to apply (after --filter)
+  std::vector<Item> others;       // what --filter left out: still the target's
+  std::vector<const Item*> all;   // both
+  TargetSet set;
+
+  TargetObjects() = default;
+  TargetObjects(TargetObjects&&) = default;  // `all` stays valid: vectors move their buffers
+  TargetObjects(const TargetObjects&) = delete;
+  // Item::identity() of every object of the target: what a prune keeps.
+  std::set<std::string> identities(const std::string& default_namespace) const;
+};
+
+TargetObjects open_target(KubeClient& client, const std::string& domain, const TargetPlan& t,
+                          const std::string& default_namespace);
+
+// "is a member of another ApplySet (...)" when `live` carries the part-of
+// label of a set other than the one `it` is labelled with; else "".
+std::string other_set(const Item& it, const Json* live);
+inline constexpr const char* kOtherSetHint =
+    "another target, or another tool, deploys this object; an object belongs to one set, so keep it in one";
+
 // The group-kinds and namespaces of objects, as a parent records them.
 void add_scope(const Item& it, std::set<applyset::GroupKind>& kinds, std::set<std::string>& namespaces);
 

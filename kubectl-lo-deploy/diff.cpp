@@ -69,6 +69,12 @@ void check(KubeClient& client, const DeployOptions& o, const Item& it, const std
     return as_new("its CRD comes with this deploy, so the server cannot check it yet");
   try {
     std::optional<Json> live = client.get_object(*it.resource, it.ns, it.name);
+    if (std::string other = other_set(it, live ? &*live : nullptr); !other.empty()) {
+      e.action = "error";
+      e.reason = other;
+      e.hint = kOtherSetHint;
+      return;
+    }
     ApplyResult r = client.apply(*it.resource, it.object, ApplyOptions{"lo", o.force_conflicts, true});
     Json before = live ? *live : Json();
     e.diff = object_diff(before, r.object);
@@ -109,16 +115,9 @@ struct Counts {
 
 std::vector<Entry> diff_target(KubeClient& client, const DeployOptions& o, const ClusterChoice& cluster,
                                const std::string& domain, const TargetPlan& t) {
-  std::vector<Item> items = prepare_items(t.objects);
-  map_resources(client, cluster.default_namespace, items, t.name);
-  std::vector<Item> others = prepare_items(t.excluded);
-  map_resources(client, cluster.default_namespace, others, t.name, false);
-  TargetSet::check_unlabelled(items);
-  std::vector<const Item*> all;
-  for (const auto* list : {&items, &others})
-    for (const auto& it : *list) all.push_back(&it);
-  TargetSet set = TargetSet::open(client, domain, t.name, cluster.default_namespace, &all);
-  set.label(items);
+  TargetObjects target = open_target(client, domain, t, cluster.default_namespace);
+  const std::vector<Item>& items = target.items;
+  const TargetSet& set = target.set;
 
   std::vector<Entry> entries(items.size());
   parallel_for(items.size(), o.concurrency, [&](size_t i) {
@@ -127,12 +126,7 @@ std::vector<Entry> diff_target(KubeClient& client, const DeployOptions& o, const
   });
   if (!set.exists()) return entries;
 
-  std::set<std::string> contained;
-  for (const Item* it : all) {
-    contained.insert(it->identity());
-    if (!it->resource && it->ns.empty())
-      contained.insert(Item::identity_of(it->group, it->kind, cluster.default_namespace, it->name));
-  }
+  std::set<std::string> contained = target.identities(cluster.default_namespace);
   PruneSelection sel =
       select_for_prune(list_members(client, set, set.kinds(), set.namespaces(), o.concurrency), contained, o.filters, set);
   std::stable_sort(sel.candidates.begin(), sel.candidates.end(), [](const Member& a, const Member& b) {

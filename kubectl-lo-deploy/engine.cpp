@@ -60,12 +60,6 @@ nlohmann::json comparable(const Json& obj) {
   return j;
 }
 
-std::string part_of(const Json& obj) {
-  const Json& meta = obj.contains("metadata") ? obj["metadata"] : Json();
-  if (!meta.is_object() || !meta.contains("labels") || !meta["labels"].is_object()) return "";
-  return meta["labels"].value(applyset::kPartOfLabel, "");
-}
-
 struct Totals {
   size_t created = 0, configured = 0, unchanged = 0, applied = 0, unchecked = 0, workloads = 0;
   size_t deleted = 0, prunable = 0;  // pruned (or, in a dry run, to prune); left for --prune
@@ -102,8 +96,7 @@ class Engine {
   void apply_one(Item& it, const Json* prior, bool listed, const ApplyOptions& ao);
   void wait_for(const std::string& target, const std::string& what, std::vector<Item*>& batch);
   [[noreturn]] void fail_batch(const std::string& target, const std::string& phase, const std::vector<Item*>& batch);
-  void prune(const TargetPlan& t, TargetSet& set, const std::vector<Item>& items, const std::vector<Item>& others,
-             Totals& mine);
+  void prune(const TargetPlan& t, TargetObjects& target, Totals& mine);
   bool write_parent(TargetSet& set, const std::set<applyset::GroupKind>& kinds, const std::set<std::string>& namespaces);
 
   KubeClient& client_;
@@ -188,11 +181,10 @@ void Engine::apply_batch(const std::string& target, const std::string& phase, st
         auto f = snapshot->find(it.name);
         if (f != snapshot->end()) prior = &f->second;
       }
-      std::string theirs = prior ? part_of(*prior) : "";
-      if (!theirs.empty() && theirs != part_of(it.object)) {
+      if (std::string other = other_set(it, prior); !other.empty()) {
         it.outcome = Outcome::Failed;
-        it.note = "is a member of another ApplySet (" + std::string(applyset::kPartOfLabel) + "=" + theirs + ")";
-        it.hint = "another target, or another tool, deploys this object; an object belongs to one set, so keep it in one";
+        it.note = other;
+        it.hint = kOtherSetHint;
       } else {
         apply_one(it, prior, snapshot.has_value(), ao);
       }
@@ -269,21 +261,14 @@ bool Engine::write_parent(TargetSet& set, const std::set<applyset::GroupKind>& k
   return set.write(client_, kinds, namespaces, progress_, clock::now() + o_.timeout);
 }
 
-void Engine::prune(const TargetPlan& t, TargetSet& set, const std::vector<Item>& items, const std::vector<Item>& others,
-                   Totals& mine) {
+void Engine::prune(const TargetPlan& t, TargetObjects& target, Totals& mine) {
+  TargetSet& set = target.set;
   if (!set.exists()) return;  // a set that does not exist yet has no members
-  std::set<std::string> contained;
   std::set<applyset::GroupKind> kinds;
   std::set<std::string> namespaces;
-  for (const auto* list : {&items, &others})
-    for (const auto& it : *list) {
-      contained.insert(it.identity());
-      if (!it.resource && it.ns.empty())  // kind unknown to the server: either scope
-        contained.insert(Item::identity_of(it.group, it.kind, cluster_.default_namespace, it.name));
-      add_scope(it, kinds, namespaces);
-    }
+  for (const Item* it : target.all) add_scope(*it, kinds, namespaces);
   PruneSelection sel = select_for_prune(list_members(client_, set, set.kinds(), set.namespaces(), o_.concurrency),
-                                        contained, o_.filters, set);
+                                        target.identities(cluster_.default_namespace), o_.filters, set);
   for (const auto& [m, why] : sel.kept) {
     progress_.note("[" + t.name + "] " + m.display() + " is no longer in the target but is kept: " + why);
     add_scope(m, kinds, namespaces);
@@ -315,22 +300,14 @@ void Engine::deploy_target(const TargetPlan& t, Totals& totals, std::vector<Json
   if (t.objects.empty())
     progress_.note("[" + t.name + "] nothing to deploy" +
                    (t.unfiltered ? " (" + std::to_string(t.unfiltered) + " objects, none matches --filter)" : " (no objects)"));
-  std::vector<Item> items = prepare_items(t.objects);
-  map_resources(client_, cluster_.default_namespace, items, t.name);
-  std::vector<Item> others = prepare_items(t.excluded);
-  map_resources(client_, cluster_.default_namespace, others, t.name, false);
-  TargetSet::check_unlabelled(items);
-
   // The target's ApplySet: its parent first records every kind and
   // namespace the set had or gets, so nothing applied below goes untracked.
-  std::vector<const Item*> all;
-  for (const auto* list : {&items, &others})
-    for (const auto& it : *list) all.push_back(&it);
-  TargetSet set = TargetSet::open(client_, domain, t.name, cluster_.default_namespace, &all);
-  set.label(items);
+  TargetObjects target = open_target(client_, domain, t, cluster_.default_namespace);
+  std::vector<Item>& items = target.items;
+  TargetSet& set = target.set;
   std::set<applyset::GroupKind> kinds = set.kinds();
   std::set<std::string> namespaces = set.namespaces();
-  for (const Item* it : all) add_scope(*it, kinds, namespaces);
+  for (const Item* it : target.all) add_scope(*it, kinds, namespaces);
   bool parent_written = o_.dry_run || items.empty() || write_parent(set, kinds, namespaces);
   if (!parent_written) {
     bool created_here = std::any_of(items.begin(), items.end(),
@@ -386,7 +363,7 @@ void Engine::deploy_target(const TargetPlan& t, Totals& totals, std::vector<Json
   // the wait: nothing new waits on what goes).
   Totals mine;
   for (const auto& it : items) mine.add(it.outcome);
-  prune(t, set, items, others, mine);
+  prune(t, target, mine);
   progress_.note("[" + t.name + "] " + std::to_string(mine.objects()) + " objects " +
                  (o_.dry_run ? "checked" : "applied") + " (" + mine.text(o_.dry_run) + ") in " +
                  seconds(clock::now() - start));

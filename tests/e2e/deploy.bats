@@ -7,50 +7,6 @@ bats_require_minimum_version 1.5.0
 
 load deploy_helpers
 
-crd_and_widgets() {
-  cat <<'EOF'
-apiVersion: example.com/v1
-kind: Widget
-metadata: {name: w1, namespace: demo}
-spec: {size: 3}
----
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: widgets.example.com}
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {plural: widgets, singular: widget, kind: Widget, listKind: WidgetList}
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
----
-apiVersion: example.com/v1
-kind: Gadget
-metadata: {name: g1}
-spec: {color: red}
----
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: gadgets.example.com}
-spec:
-  group: example.com
-  scope: Cluster
-  names: {plural: gadgets, singular: gadget, kind: Gadget, listKind: GadgetList}
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
----
-apiVersion: v1
-kind: Namespace
-metadata: {name: demo}
-EOF
-}
-
 @test "CRDs and their instances in one file: CRDs first, Established by watch, then the instances" {
   crd_and_widgets | artifact lok8s.dev app
   run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml"

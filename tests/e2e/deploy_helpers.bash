@@ -79,3 +79,37 @@ spec:
 EOF
 }
 
+
+# crd PLURAL KIND SCOPE: a CRD of group example.com, version v1, any fields.
+crd() {
+  cat <<EOF
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: $1.example.com}
+spec:
+  group: example.com
+  scope: $3
+  names: {plural: $1, singular: ${1%s}, kind: $2, listKind: $2List}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+EOF
+}
+
+# Two CRDs, an instance of each listed before its CRD, and a Namespace.
+crd_and_widgets() {
+  printf 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1, namespace: demo}\nspec: {size: 3}\n---\n'
+  crd widgets Widget Namespaced
+  printf -- '---\napiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g1}\nspec: {color: red}\n---\n'
+  crd gadgets Gadget Cluster
+  printf -- '---\napiVersion: v1\nkind: Namespace\nmetadata: {name: demo}\n'
+}
+
+# lo_deploy ARGS...: kubectl-lo-deploy against the test server (run: sets
+# $status and $output, and shows the output when a test fails).
+lo_deploy() {
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" "$@"
+  echo "$output"
+}

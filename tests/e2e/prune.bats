@@ -35,8 +35,7 @@ kubectl_version() { kubectl version --client -o json | jq -r .clientVersion.gitV
 @test "deploy, remove a ConfigMap and a Deployment: diff lists them (exit 1), --prune deletes exactly those two" {
   app_target
   printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: theirs, namespace: demo}\ndata: {k: v}\n' | artifact lok8s.dev other
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" -n demo
-  echo "$output"
+  lo_deploy -n demo
   [ "$status" -eq 0 ]
   # Not members: an unlabelled object of the same name in another namespace,
   # and a member of another target's set.
@@ -55,8 +54,7 @@ kubectl_version() { kubectl version --client -o json | jq -r .clientVersion.gitV
   [[ "$output" != *"theirs"* && "$output" != *"elsewhere"* ]]
 
   control DELETE /lo-test/requests
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" -n demo app --prune
-  echo "$output"
+  lo_deploy -n demo app --prune
   [ "$status" -eq 0 ]
   [[ "$output" == *"Deployment/demo/old-web deleted (pruned: not in target app)"* ]]
   [[ "$output" == *"ConfigMap/demo/old-cm deleted (pruned: not in target app)"* ]]
@@ -74,7 +72,7 @@ kubectl_version() { kubectl version --client -o json | jq -r .clientVersion.gitV
 
   # A second deploy --prune changes nothing, and diff agrees (exit 0).
   control DELETE /lo-test/requests
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" -n demo app --prune
+  lo_deploy -n demo app --prune
   [ "$status" -eq 0 ]
   [[ "$output" == *"(0 created, 0 configured, 3 unchanged)"* ]]
   [ -z "$(deletes)" ]
@@ -86,7 +84,7 @@ kubectl_version() { kubectl version --client -o json | jq -r .clientVersion.gitV
 
 @test "the parent and the members carry the KEP-3659 labels and annotations, with kubectl's ID" {
   app_target
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" -n demo
+  lo_deploy -n demo
   [ "$status" -eq 0 ]
   parent="$(k get secret lo.lok8s.dev.app -n demo -o json)"
   # base64url(sha256("<name>.<namespace>.<kind>.<group>")), unpadded, computed here independently.
@@ -102,8 +100,7 @@ kubectl_version() { kubectl version --client -o json | jq -r .clientVersion.gitV
   # parent is a cluster-scoped ApplySet whose CRD is marked as a parent type.
   printf 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader}\nrules: []\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: sys, namespace: kube-system}\n' |
     artifact lok8s.dev sys
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" sys
-  echo "$output"
+  lo_deploy sys
   [ "$status" -eq 0 ]
   [ "$(k get crd applysets.lok8s.dev -o jsonpath='{.metadata.labels.applyset\.kubernetes\.io/is-parent-type}')" = "true" ]
   cluster_parent="$(k get applysets.lok8s.dev lo.lok8s.dev.sys -o json)"
@@ -116,29 +113,16 @@ kubectl_version() { kubectl version --client -o json | jq -r .clientVersion.gitV
 
 @test "deletion goes in reverse dependency order, one line per object, Background, asserted from the request log" {
   {
-    printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n---\n'
+    crd_and_widgets
     cat <<'EOF'
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: widgets.example.com}
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {plural: widgets, singular: widget, kind: Widget, listKind: WidgetList}
-  versions:
-  - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}
----
-apiVersion: example.com/v1
-kind: Widget
-metadata: {name: w1, namespace: shop}
 ---
 apiVersion: v1
 kind: ConfigMap
-metadata: {name: settings, namespace: shop}
+metadata: {name: settings, namespace: demo}
 ---
 apiVersion: v1
 kind: Secret
-metadata: {name: token, namespace: shop}
+metadata: {name: token, namespace: demo}
 stringData: {t: x}
 ---
 apiVersion: rbac.authorization.k8s.io/v1
@@ -156,35 +140,36 @@ kind: ConfigMap
 metadata: {name: stays, namespace: default}
 ---
 EOF
-    deployment api shop
+    deployment api demo
   } | artifact lok8s.dev shop
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" shop
-  echo "$output"
+  lo_deploy shop
   [ "$status" -eq 0 ]
   printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: stays, namespace: default}\n' | artifact lok8s.dev shop
   control DELETE /lo-test/requests
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" shop --prune
-  echo "$output"
+  lo_deploy shop --prune
   [ "$status" -eq 0 ]
-  for o in ValidatingWebhookConfiguration/shop-guard Widget/shop/w1 CustomResourceDefinition/widgets.example.com \
-           Deployment/shop/api ConfigMap/shop/settings Secret/shop/token ClusterRole/shop-reader Namespace/shop; do
+  for o in ValidatingWebhookConfiguration/shop-guard Widget/demo/w1 Gadget/g1 CustomResourceDefinition/widgets.example.com \
+           CustomResourceDefinition/gadgets.example.com Deployment/demo/api ConfigMap/demo/settings Secret/demo/token \
+           ClusterRole/shop-reader Namespace/demo; do
     [[ "$output" == *"$o deleted (pruned: not in target shop)"* ]]
   done
-  deletes
-  [ "$(deletes | wc -l)" -eq 8 ]
+  [ "$(deletes | wc -l)" -eq 10 ]
   [ "$(control GET /lo-test/requests | jq '[.[] | select(.method == "DELETE" and .propagationPolicy != "Background")] | length')" -eq 0 ]
   webhook=$(seq_of /validatingwebhookconfigurations/shop-guard)
-  cr=$(seq_of /widgets/w1)
-  crd=$(seq_of /customresourcedefinitions/widgets.example.com)
+  cr1=$(seq_of /widgets/w1)
+  cr2=$(seq_of /gadgets/g1)
+  crd1=$(seq_of /customresourcedefinitions/widgets.example.com)
+  crd2=$(seq_of /customresourcedefinitions/gadgets.example.com)
   deploy=$(seq_of /deployments/api)
   cm=$(seq_of /configmaps/settings)
   secret=$(seq_of /secrets/token)
   role=$(seq_of /clusterroles/shop-reader)
-  ns=$(seq_of /namespaces/shop)
-  # Webhooks first; custom resources before their CRD; workloads before their
+  ns=$(seq_of /namespaces/demo)
+  # Webhooks first; custom resources before their CRDs; workloads before their
   # ConfigMaps and Secrets; everything in a namespace before the namespace.
-  [ "$webhook" -lt "$cr" ] && [ "$cr" -lt "$crd" ]
-  [ "$crd" -lt "$deploy" ] && [ "$deploy" -lt "$cm" ] && [ "$deploy" -lt "$secret" ]
+  [ "$webhook" -lt "$cr1" ] && [ "$webhook" -lt "$cr2" ]
+  for cr in "$cr1" "$cr2"; do [ "$cr" -lt "$crd1" ] && [ "$cr" -lt "$crd2" ]; done
+  [ "$crd1" -lt "$deploy" ] && [ "$crd2" -lt "$deploy" ] && [ "$deploy" -lt "$cm" ] && [ "$deploy" -lt "$secret" ]
   [ "$cm" -lt "$role" ] && [ "$secret" -lt "$role" ] && [ "$role" -lt "$ns" ]
   k get cm stays -n default
 }
@@ -195,15 +180,14 @@ EOF
     printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: held, namespace: slow, finalizers: [example.com/hold]}\n---\n'
     printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: stays, namespace: default}\n'
   } | artifact lok8s.dev app
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml"
+  lo_deploy
   [ "$status" -eq 0 ]
   printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: stays, namespace: default}\n' | artifact lok8s.dev app
   # Something else removes the finalizer a second later.
   ( sleep 1; k patch cm held -n slow --type=merge -p '{"metadata":{"finalizers":null}}' >/dev/null 2>&1 ) 3>&- &
   releaser=$!
   control DELETE /lo-test/requests
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" --prune
-  echo "$output"
+  lo_deploy --prune
   wait "$releaser"
   [ "$status" -eq 0 ]
   [[ "$output" == *"ConfigMap/slow/held deleting, finalizers pending"* ]]
@@ -215,11 +199,10 @@ EOF
   # and what was left undeleted.
   printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: slow}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: held, namespace: slow, finalizers: [example.com/hold]}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: stays, namespace: default}\n' |
     artifact lok8s.dev app
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml"
+  lo_deploy
   [ "$status" -eq 0 ]
   printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: stays, namespace: default}\n' | artifact lok8s.dev app
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" --prune --timeout 1s
-  echo "$output"
+  lo_deploy --prune --timeout 1s
   [ "$status" -eq 1 ]
   [[ "$output" == *"ConfigMap/slow/held is still there after its deletion (finalizers [\"example.com/hold\"])"* ]]
   [[ "$output" == *"not deleted because of it: Namespace/slow"* ]]
@@ -228,41 +211,38 @@ EOF
 
 @test "without --prune nothing is deleted and a notice names what would be; --prune=false is silent" {
   app_target
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" -n demo
+  lo_deploy -n demo
   [ "$status" -eq 0 ]
   app_target old-cm
   control DELETE /lo-test/requests
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" -n demo
-  echo "$output"
+  lo_deploy -n demo
   [ "$status" -eq 0 ]
   [[ "$output" == *"notice: [app] 1 object is no longer in the target and stays in the cluster: ConfigMap/demo/old-cm. --prune deletes them"* ]]
   [[ "$output" == *"1 no longer in the targets (see --prune)"* ]]
   [ -z "$(deletes)" ]
   k get cm old-cm -n demo
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" -n demo --prune=false
+  lo_deploy -n demo --prune=false
   [ "$status" -eq 0 ]
   [[ "$output" != *"notice:"* ]]
   # The set still covers it: a later --prune deletes it.
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" -n demo --prune
+  lo_deploy -n demo --prune
   [ "$status" -eq 0 ]
   [[ "$output" == *"ConfigMap/demo/old-cm deleted"* ]]
 }
 
 @test "lok8s.dev/prune: disabled keeps a member; --filter limits pruning to what it selects" {
   app_target
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" -n demo
+  lo_deploy -n demo
   [ "$status" -eq 0 ]
   k annotate cm old-cm -n demo lok8s.dev/prune=disabled
   app_target old-cm old-web
   run "$LO_BIN/kubectl-lo" diff --kubeconfig "$S/kubeconfig-cert.yaml" -n demo --filter type=none
   echo "$output"
   [ "$status" -eq 0 ]
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" -n demo --prune --filter type=none
-  echo "$output"
+  lo_deploy -n demo --prune --filter type=none
   [ "$status" -eq 0 ]
   [ -z "$(deletes)" ]
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" -n demo --prune
-  echo "$output"
+  lo_deploy -n demo --prune
   [ "$status" -eq 0 ]
   [[ "$output" == *"ConfigMap/demo/old-cm is no longer in the target but is kept: lok8s.dev/prune: disabled"* ]]
   [[ "$output" == *"Deployment/demo/old-web deleted"* ]]
@@ -273,17 +253,15 @@ EOF
 
 @test "--dry-run=server shows prune candidates and deletes nothing" {
   app_target
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" -n demo
+  lo_deploy -n demo
   [ "$status" -eq 0 ]
   app_target old-web
   control DELETE /lo-test/requests
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" -n demo --dry-run=server
-  echo "$output"
+  lo_deploy -n demo --dry-run=server
   [ "$status" -eq 0 ]
   [[ "$output" == *"Deployment/demo/old-web is not in the target: --prune would delete it"* ]]
   [ -z "$(deletes)" ]
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" -n demo --dry-run=server --prune
-  echo "$output"
+  lo_deploy -n demo --dry-run=server --prune
   [ "$status" -eq 0 ]
   [[ "$output" == *"Deployment/demo/old-web would be deleted (server dry run)"* ]]
   [[ "$output" == *"1 to delete"* && "$output" == *"nothing was changed"* ]]
@@ -296,17 +274,16 @@ EOF
 
 @test "deploy --delete TARGET removes every member and the parent, and is idempotent" {
   app_target
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" -n demo
+  lo_deploy -n demo
   [ "$status" -eq 0 ]
   # The target's folder may be gone already: the set in the cluster is enough.
   rm -rf "$P/clusters/lok8s.dev/artifacts/app"
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" -n demo --delete app --dry-run=server
+  lo_deploy -n demo --delete app --dry-run=server
   [ "$status" -eq 0 ]
   [[ "$output" == *"Secret/demo/lo.lok8s.dev.app would be deleted (server dry run)"* ]]
   k get secret lo.lok8s.dev.app -n demo
   control DELETE /lo-test/requests
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" -n demo --delete app
-  echo "$output"
+  lo_deploy -n demo --delete app
   [ "$status" -eq 0 ]
   for o in Deployment/demo/web Deployment/demo/old-web ConfigMap/demo/keep ConfigMap/demo/old-cm Namespace/demo; do
     [[ "$output" == *"$o deleted"* ]]
@@ -316,12 +293,11 @@ EOF
   [ "$(seq_of /namespaces/demo)" -gt "$(seq_of /configmaps/keep)" ]
   run k get namespace demo
   [ "$status" -ne 0 ]
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" -n demo --delete app
-  echo "$output"
+  lo_deploy -n demo --delete app
   [ "$status" -eq 0 ]
   [[ "$output" == *"[app] has no ApplySet in the cluster"*"nothing to delete"* ]]
   # --delete names its targets; a whole domain is never deleted by accident.
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" --delete
+  lo_deploy --delete
   [ "$status" -eq 2 ]
   [[ "$output" == *"--delete needs the targets to delete"* ]]
 }
@@ -329,15 +305,17 @@ EOF
 @test "an object in two targets, or a manifest carrying the part-of label, is an error" {
   printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: shared}\n' | artifact lok8s.dev a
   printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: shared}\n' | artifact lok8s.dev b
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" a
+  lo_deploy a
   [ "$status" -eq 0 ]
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" b
-  echo "$output"
+  lo_deploy b
   [ "$status" -eq 1 ]
   [[ "$output" == *"ConfigMap/default/shared: is a member of another ApplySet (applyset.kubernetes.io/part-of=applyset-"* ]]
-  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, labels: {applyset.kubernetes.io/part-of: x}}\n' | artifact lok8s.dev b
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" b
+  run "$LO_BIN/kubectl-lo" diff --kubeconfig "$S/kubeconfig-cert.yaml" b
   echo "$output"
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"ConfigMap/default/shared: is a member of another ApplySet"* ]]
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, labels: {applyset.kubernetes.io/part-of: x}}\n' | artifact lok8s.dev b
+  lo_deploy b
   [ "$status" -eq 1 ]
   [[ "$output" == *"artifacts.yaml, document 1: metadata.labels.applyset.kubernetes.io/part-of: is set in the manifest"* ]]
 }
@@ -349,7 +327,7 @@ EOF
   printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: v}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n---\n' > "$T/set.yaml"
   deployment web demo | sed '/namespace: demo/d' >> "$T/set.yaml"
   artifact lok8s.dev app < "$T/set.yaml"
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" -n demo
+  lo_deploy -n demo
   [ "$status" -eq 0 ]
   printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: v}\n' > "$T/subset.yaml"
 
@@ -375,8 +353,7 @@ EOF
   [ "$(k get secret lo.lok8s.dev.app -n demo -o jsonpath='{.metadata.annotations.applyset\.kubernetes\.io/contains-group-kinds}')" = "ConfigMap" ]
 
   # Now kubectl's: lo refuses it the same way and says how to take it back.
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" -n demo
-  echo "$output"
+  lo_deploy -n demo
   [ "$status" -eq 1 ]
   [[ "$output" == *"the ApplySet parent Secret/demo/lo.lok8s.dev.app of target app is managed by \"kubectl\""* ]]
   [[ "$output" == *"kubectl annotate secret -n demo lo.lok8s.dev.app applyset.kubernetes.io/tooling=lo/v"*" --overwrite"* ]]
@@ -389,7 +366,7 @@ EOF
   export KUBECTL_APPLYSET=true
   printf 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r1}\nrules: []\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r2}\nrules: []\n' |
     artifact lok8s.dev sys
-  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" sys
+  lo_deploy sys
   [ "$status" -eq 0 ]
   printf 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r1}\nrules: []\n' > "$T/subset.yaml"
   run k apply --server-side --prune --applyset=applysets.lok8s.dev/lo.lok8s.dev.sys -f "$T/subset.yaml"
