@@ -470,7 +470,7 @@ owned() {
   deletes="$(echo "$output" | json '[(e["path"].split("/")[-1], e["propagationPolicy"], e["dryRun"], e["status"]) for e in sorted(j, key=lambda e: e["seq"]) if e["method"] == "DELETE"]')"
   [ "$deletes" = "[('log-a', 'Background', True, 200), ('log-a', 'Background', False, 200), ('log-b', 'Orphan', False, 200)]" ]
   [ "$(echo "$output" | json 'all(e["userAgent"].startswith("kubectl") for e in j)')" = True ]
-  [ "$(echo "$output" | json 'all(e["verb"] in ("GET", "LIST", "DELETE") for e in j)')" = True ]
+  [ "$(echo "$output" | json 'all(e["verb"] in ("GET", "LIST", "WATCH", "DELETE") for e in j)')" = True ]
   ctl DELETE /lo-test/requests
   [ "$(ctl GET /lo-test/requests | json 'len(j)')" = 0 ]
 }
