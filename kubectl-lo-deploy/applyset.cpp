@@ -42,11 +42,10 @@ Json parent_crd() {
 }
 
 // The CRD of cluster-scoped parents, applied and awaited once per cluster.
-ResourceInfo ensure_parent_type(KubeClient& client, Progress& progress, std::chrono::steady_clock::time_point deadline) {
+ResourceInfo ensure_parent_type(KubeClient& client, Progress& progress, std::chrono::steady_clock::time_point deadline,
+                                bool applied) {
   if (auto r = client.find_resource("lok8s.dev/v1", "ApplySet")) return *r;
-  progress.note("installing CustomResourceDefinition " + std::string(kParentCrd) +
-                " (the parent type of cluster-wide ApplySets)");
-  client.apply(kCrds, parent_crd(), ApplyOptions{"lo", true, false});
+  if (!applied) TargetSet::apply_parent_type(client, progress);
   std::vector<WaitItem> wait{WaitItem{kCrds, "", kParentCrd, std::string("CustomResourceDefinition/") + kParentCrd}};
   WaitResult r = wait_healthy(client, wait, deadline, progress);
   if (!r.all_ready)
@@ -58,6 +57,22 @@ ResourceInfo ensure_parent_type(KubeClient& client, Progress& progress, std::chr
 }
 
 }  // namespace
+
+bool TargetSet::needs_parent_type(KubeClient& client) const {
+  return parent_.cluster_scoped && !client.find_resource("lok8s.dev/v1", "ApplySet");
+}
+
+void TargetSet::apply_parent_type(KubeClient& client, Progress& progress) {
+  progress.note("installing CustomResourceDefinition " + std::string(kParentCrd) +
+                " (the parent type of cluster-wide ApplySets)");
+  client.apply(kCrds, parent_crd(), ApplyOptions{"lo", true, false});
+}
+
+void TargetSet::install_parent_type(KubeClient& client, Progress& progress) {
+  apply_parent_type(client, progress);
+  type_applied_ = true;
+  client.refresh_discovery("lok8s.dev/v1");  // read again by write(), which awaits it if need be
+}
 
 std::string ParentRef::kubectl_flag() const {
   return cluster_scoped ? "--applyset=applysets.lok8s.dev/" + name : "--applyset=" + name + " -n " + ns;
@@ -106,7 +121,7 @@ TargetSet TargetSet::open(KubeClient& client, const std::string& domain, const s
                 "lo does not change another tool's ApplySet: keep deploying it with that tool, or hand it to lo "
                 "with: " + annotate);
   }
-  s.exists_ = true;
+  s.exists_ = s.existed_ = true;
   s.kinds_ = as::parse_group_kinds(annotation_of(*live, as::kGroupKindsAnnotation).value_or(""));
   s.namespaces_ = as::parse_namespaces(annotation_of(*live, as::kNamespacesAnnotation).value_or(""));
   if (!s.parent_.ns.empty()) s.namespaces_.insert(s.parent_.ns);
@@ -134,7 +149,7 @@ void TargetSet::label(std::vector<Item>& items) const {
 
 bool TargetSet::write(KubeClient& client, const std::set<as::GroupKind>& kinds, const std::set<std::string>& namespaces,
                       Progress& progress, std::chrono::steady_clock::time_point deadline) {
-  ResourceInfo resource = parent_.cluster_scoped ? ensure_parent_type(client, progress, deadline) : kSecrets;
+  ResourceInfo resource = parent_.cluster_scoped ? ensure_parent_type(client, progress, deadline, type_applied_) : kSecrets;
   Json meta = {{"name", parent_.name}};
   if (!parent_.ns.empty()) meta["namespace"] = parent_.ns;
   meta["labels"] = {{as::kIdLabel, id_}};

@@ -58,6 +58,9 @@ class TargetSet {
   const std::string& id() const { return id_; }
   const ParentRef& parent() const { return parent_; }
   bool exists() const { return exists_; }
+  // The parent was there when the set was opened: only then can the set
+  // have members this deploy did not just apply.
+  bool existed() const { return existed_; }
   // What the live parent says (empty for a new set).
   const std::set<applyset::GroupKind>& kinds() const { return kinds_; }
   const std::set<std::string>& namespaces() const { return namespaces_; }
@@ -73,6 +76,12 @@ class TargetSet {
   // parent's namespace does not exist yet.
   bool write(KubeClient& client, const std::set<applyset::GroupKind>& kinds, const std::set<std::string>& namespaces,
              Progress& progress, std::chrono::steady_clock::time_point deadline);
+  // A cluster-scoped parent whose type (the CRD applysets.lok8s.dev) is not
+  // served yet; install_parent_type applies that CRD without waiting, so its
+  // establishment can overlap a target's own CRDs (write() awaits it).
+  bool needs_parent_type(KubeClient& client) const;
+  void install_parent_type(KubeClient& client, Progress& progress);
+  static void apply_parent_type(KubeClient& client, Progress& progress);
   // Deletes the parent (deploy --delete); false when it was not there.
   bool remove(KubeClient& client, bool dry_run);
 
@@ -80,6 +89,8 @@ class TargetSet {
   ParentRef parent_;
   std::string id_;
   bool exists_ = false;
+  bool existed_ = false;
+  bool type_applied_ = false;  // install_parent_type ran: write() only awaits the type
   std::set<applyset::GroupKind> kinds_;
   std::set<std::string> namespaces_;
 };

@@ -11,7 +11,12 @@
 //      Jobs are healthy (watch), --timeout.
 // The ApplySet parent is written before the objects (with every kind the set
 // had and has, so an interrupted deploy leaks nothing) and again after the
-// prune (with what the set holds now).
+// prune (with what the set holds now). One exception: a new cluster-wide set
+// on a cluster without lo's ApplySet CRD writes its parent right after the
+// target's CRDs are established (its type is established meanwhile), also
+// when they fail; only a deploy killed in that window leaves CRDs labelled
+// for a parent that does not exist yet (the next deploy records those
+// still in the target).
 // Every batch is applied completely and its failures reported together; the
 // next phase starts only when a batch had none.
 #include <algorithm>
@@ -263,7 +268,9 @@ bool Engine::write_parent(TargetSet& set, const std::set<applyset::GroupKind>& k
 
 void Engine::prune(const TargetPlan& t, TargetObjects& target, Totals& mine) {
   TargetSet& set = target.set;
-  if (!set.exists()) return;  // a set that does not exist yet has no members
+  // A set created by this deploy has no members but what it just applied
+  // (its parent is written before them): nothing to list.
+  if (!set.existed()) return;
   std::set<applyset::GroupKind> kinds;
   std::set<std::string> namespaces;
   for (const Item* it : target.all) add_scope(*it, kinds, namespaces);
@@ -308,7 +315,15 @@ void Engine::deploy_target(const TargetPlan& t, Totals& totals, std::vector<Json
   std::set<applyset::GroupKind> kinds = set.kinds();
   std::set<std::string> namespaces = set.namespaces();
   for (const Item* it : target.all) add_scope(*it, kinds, namespaces);
-  bool parent_written = o_.dry_run || items.empty() || write_parent(set, kinds, namespaces);
+  std::vector<Item*> crds, namespace_items, rest, late;
+  for (auto& it : items) (is_crd(it) ? crds : is_namespace(it) ? namespace_items : is_late(it) ? late : rest).push_back(&it);
+
+  // A new cluster-wide set whose parent type is not installed yet: the type
+  // becomes established while the target's own CRDs do, and the parent is
+  // written after them (or, should they fail, before the error is reported).
+  bool parent_later = !o_.dry_run && !crds.empty() && set.needs_parent_type(client_);
+  if (parent_later) set.install_parent_type(client_, progress_);
+  bool parent_written = o_.dry_run || items.empty() || parent_later || write_parent(set, kinds, namespaces);
   if (!parent_written) {
     bool created_here = std::any_of(items.begin(), items.end(),
                                     [&](const Item& it) { return is_namespace(it) && it.name == set.parent().ns; });
@@ -318,13 +333,24 @@ void Engine::deploy_target(const TargetPlan& t, Totals& totals, std::vector<Json
                   "create the namespace, add it to the target, or deploy with -n naming an existing one");
   }
 
-  std::vector<Item*> crds, namespace_items, rest, late;
-  for (auto& it : items) (is_crd(it) ? crds : is_namespace(it) ? namespace_items : is_late(it) ? late : rest).push_back(&it);
-
   // Phase 1: CRDs, Established, discovery refreshed.
-  apply_batch(t.name, "CRDs", crds);
+  try {
+    apply_batch(t.name, "CRDs", crds);
+    if (!o_.dry_run && !crds.empty()) wait_for(t.name, "CRDs", crds);
+  } catch (const Error&) {
+    // The CRDs that were applied are members: record them in the parent.
+    // The CRDs' error is the one to report, whatever happens here.
+    if (parent_later) {
+      try {
+        write_parent(set, kinds, namespaces);
+      } catch (const Error& e) {
+        log::debug(1, std::string("the ApplySet parent was not written either: ") + e.what());
+      }
+    }
+    throw;
+  }
+  if (parent_later) parent_written = write_parent(set, kinds, namespaces);
   if (!o_.dry_run && !crds.empty()) {
-    wait_for(t.name, "CRDs", crds);
     std::set<std::string> versions;
     for (auto& it : items)
       if (it.mapped_by_crd) versions.insert(it.api_version);

@@ -6,7 +6,7 @@ setup() {
   : "${LO_BIN:?LO_BIN must point at the bin folder of the build}"
   DEPLOY="$LO_BIN/kubectl-lo-deploy"
   APISERVER="$LO_BIN/../tests/lo-test-apiserver"
-  [ -x "$APISERVER" ] || skip "lo-test-apiserver is not built"
+  [ -x "$APISERVER" ] || { echo "$APISERVER is not built (LO_TESTS=ON builds it)" >&2; return 1; }
   T="$(mktemp -d)"
   S="$T/srv"
   P="$T/project"

@@ -155,7 +155,6 @@ object_diff() { awk -v n="$1" '/^diff -u -N /{on = index($0, "live/" n " ") > 0}
 }
 
 @test "kubectl lo diff works as a kubectl plugin" {
-  command -v kubectl >/dev/null || skip "kubectl is not installed"
   printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {k: v}\n' | artifact lok8s.dev app
   PATH="$LO_BIN:$PATH" run kubectl lo diff --kubeconfig "$S/kubeconfig-cert.yaml"
   echo "$output"

@@ -321,7 +321,6 @@ EOF
 }
 
 @test "real kubectl apply --prune --applyset sees lo's set: refuses lo's tooling, prunes it once handed over" {
-  command -v kubectl >/dev/null || skip "kubectl is not installed"
   export KUBECTL_APPLYSET=true
   k create namespace demo --dry-run=client -o yaml | k apply -f -
   printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: v}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n---\n' > "$T/set.yaml"
@@ -362,7 +361,6 @@ EOF
 }
 
 @test "real kubectl accepts lo's cluster-scoped ApplySet type as a parent" {
-  command -v kubectl >/dev/null || skip "kubectl is not installed"
   export KUBECTL_APPLYSET=true
   printf 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r1}\nrules: []\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r2}\nrules: []\n' |
     artifact lok8s.dev sys
@@ -379,5 +377,41 @@ EOF
   echo "$output"
   [ "$status" -eq 0 ]
   [[ "$output" == *"clusterrole.rbac.authorization.k8s.io/r2 pruned"* ]]
+  k get clusterrole r1
+}
+
+@test "a new cluster-wide set: its type is installed alongside the target's CRDs, the parent written after them, also when they fail" {
+  {
+    crd gadgets Gadget Cluster
+    echo '---'
+    crd stucks Stuck Cluster | sed 's/^metadata: {name: stucks.example.com}/metadata: {name: stucks.example.com, annotations: {lo.test\/behavior: stuck}}/'
+    printf -- '---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r1}\nrules: []\n'
+  } | artifact lok8s.dev sys
+  lo_deploy sys --timeout 2s
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"installing CustomResourceDefinition applysets.lok8s.dev"* ]]
+  [[ "$output" == *"CustomResourceDefinition/stucks.example.com: not ready"* ]]
+  patch_seq() {
+    control GET /lo-test/requests |
+      jq -r --arg p "$1" '[.[] | select(.method == "PATCH" and (.path | endswith($p)))] | .[0].seq // "none"'
+  }
+  type=$(patch_seq /customresourcedefinitions/applysets.lok8s.dev)
+  gadgets=$(patch_seq /customresourcedefinitions/gadgets.example.com)
+  parent=$(patch_seq /applysets/lo.lok8s.dev.sys)
+  echo "type $type gadgets $gadgets parent $parent"
+  # The type first, the target's CRDs without waiting for it, the parent
+  # once they were awaited (here: gave up on), before the error.
+  [ "$type" -lt "$gadgets" ] && [ "$gadgets" -lt "$parent" ]
+  [ "$(k get applysets.lok8s.dev lo.lok8s.dev.sys -o jsonpath='{.metadata.annotations.applyset\.kubernetes\.io/contains-group-kinds}')" = \
+    "ClusterRole.rbac.authorization.k8s.io,CustomResourceDefinition.apiextensions.k8s.io" ]
+  # So the CRDs that were applied are members: a prune finds them.
+  printf 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r1}\nrules: []\n' | artifact lok8s.dev sys
+  lo_deploy sys --prune
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"CustomResourceDefinition/gadgets.example.com deleted (pruned: not in target sys)"* ]]
+  [[ "$output" == *"CustomResourceDefinition/stucks.example.com deleted (pruned: not in target sys)"* ]]
+  run k get crd gadgets.example.com
+  [ "$status" -ne 0 ]
+  k get crd applysets.lok8s.dev
   k get clusterrole r1
 }
