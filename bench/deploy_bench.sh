@@ -11,10 +11,16 @@
 #
 # Each run gets a fresh server (same CRD and workload delays for both tools),
 # so every run creates all 1,000 objects. Wall time is the median of RUNS
-# runs; requests are what the server counted (/lo-test/stats).
+# runs; requests are what the server counted (/lo-test/stats). The tools
+# take turns within each run, so a busy machine slows them alike; the load
+# average is printed before and after.
+#
+# LO_BASELINE names another kubectl-lo-deploy (an older build) measured in
+# the same run, against the same test API server, for before/after figures.
 #
 # usage: bench/deploy_bench.sh [BUILD_DIR]     (default: ./build)
 #        RUNS=5 bench/deploy_bench.sh build-release
+#        LO_BASELINE=/tmp/main/build/bin/kubectl-lo-deploy bench/deploy_bench.sh build
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -26,6 +32,11 @@ kubectl="${KUBECTL:-kubectl}"
 for f in "$deploy" "$apiserver"; do
   [ -x "$f" ] || { echo "deploy_bench.sh: $f is not built (build with LO_TESTS=ON)" >&2; exit 2; }
 done
+baseline="${LO_BASELINE:-}"
+if [ -n "$baseline" ]; then
+  [ -x "$baseline" ] || { echo "deploy_bench.sh: LO_BASELINE=$baseline is not an executable" >&2; exit 2; }
+  baseline="$(cd "$(dirname "$baseline")" && pwd)/$(basename "$baseline")"
+fi
 command -v "$kubectl" >/dev/null || { echo "deploy_bench.sh: kubectl not found" >&2; exit 2; }
 
 work="$(mktemp -d)"
@@ -64,10 +75,12 @@ requests() {
     sed -n 's/.*"requests":\([0-9]*\).*/\1/p'
 }
 
-run_lo() {
-  (cd "$fixture/project" && "$deploy" --kubeconfig "$srv/kubeconfig-cert.yaml" lok8s.dev bench >/dev/null 2>"$work/lo.err") ||
+deploy_with() {
+  (cd "$fixture/project" && "$1" --kubeconfig "$srv/kubeconfig-cert.yaml" lok8s.dev bench >/dev/null 2>"$work/lo.err") ||
     { cat "$work/lo.err" >&2; return 1; }
 }
+run_lo() { deploy_with "$deploy"; }
+run_baseline() { deploy_with "$baseline"; }
 
 run_kubectl() {
   local k=("$kubectl" --kubeconfig "$srv/kubeconfig-cert.yaml")
@@ -79,17 +92,30 @@ run_kubectl() {
   } >/dev/null 2>"$work/kubectl.err" || { cat "$work/kubectl.err" >&2; return 1; }
 }
 
+tools=(lo ${baseline:+baseline} kubectl)
+load_before="$(uptime)"
 declare -A times reqs
-for tool in lo kubectl; do
-  for i in $(seq 1 "$runs"); do
+for i in $(seq 1 "$runs"); do
+  for tool in "${tools[@]}"; do
     start_server "$tool-$i"
     t0=$EPOCHREALTIME
     "run_$tool"
     t1=$EPOCHREALTIME
     times[$tool]+="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') "
     reqs[$tool]+="$(requests) "
-    stop_server
     echo "  $tool run $i: $(echo "${times[$tool]}" | awk '{ print $NF }')s" >&2
+    if [ "$tool" != kubectl ]; then
+      # The same deploy again: nothing changes, but lo lists the set's
+      # members to find what the target no longer contains.
+      before="$(requests)"
+      t0=$EPOCHREALTIME
+      "run_$tool"
+      t1=$EPOCHREALTIME
+      times[$tool-again]+="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') "
+      reqs[$tool-again]+="$(( $(requests) - before )) "
+      echo "  $tool run $i again: $(echo "${times[$tool-again]}" | awk '{ print $NF }')s" >&2
+    fi
+    stop_server
   done
 done
 
@@ -98,9 +124,18 @@ minmax() { tr ' ' '\n' | sed '/^$/d' | sort -n | awk 'NR == 1 { lo = $1 } { hi =
 
 lo_med="$(echo "${times[lo]}" | median)"
 k_med="$(echo "${times[kubectl]}" | median)"
+row() { printf '%-48s %10s %16s %14s\n' "$1" "$(echo "${times[$2]}" | median)" "$(echo "${times[$2]}" | minmax)" "$(echo "${reqs[$2]}" | median)"; }
 echo
 echo "deploy of 1,000 objects to lo-test-apiserver, median of $runs runs ($(nproc) cores)"
+echo "load before: $load_before"
+echo "load after:  $(uptime)"
 printf '%-48s %10s %16s %14s\n' "tool" "wall (s)" "range (s)" "HTTP requests"
-printf '%-48s %10s %16s %14s\n' "kubectl lo deploy" "$lo_med" "$(echo "${times[lo]}" | minmax)" "$(echo "${reqs[lo]}" | median)"
-printf '%-48s %10s %16s %14s\n' "kubectl apply --server-side + kubectl wait" "$k_med" "$(echo "${times[kubectl]}" | minmax)" "$(echo "${reqs[kubectl]}" | median)"
+row "kubectl lo deploy" lo
+[ -n "$baseline" ] && row "kubectl lo deploy (LO_BASELINE)" baseline
+row "kubectl lo deploy again, nothing changed" lo-again
+[ -n "$baseline" ] && row "the same (LO_BASELINE)" baseline-again
+row "kubectl apply --server-side + kubectl wait" kubectl
 awk -v a="$k_med" -v b="$lo_med" 'BEGIN { printf "speed-up: %.1fx (goal: 20x)\n", a / b }'
+if [ -n "$baseline" ]; then
+  awk -v a="$(echo "${times[baseline]}" | median)" -v b="$lo_med" 'BEGIN { printf "this build vs LO_BASELINE: %+.0f%% wall time\n", (b / a - 1) * 100 }'
+fi
