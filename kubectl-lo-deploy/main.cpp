@@ -71,20 +71,26 @@ Examples:
 Flags:
 )";
 
+// The flags deploy and diff share: which objects, how many requests at once.
+std::vector<lo::Flag> shared_flags(const std::string& verb) {
+  return {
+      {"domain", 0, true, "DOMAIN", "domain to " + verb + " (default: first word if it names a domain, else the active one)"},
+      {"filter", 0, true, "KEY=VALUE", "only objects labelled lok8s.dev/KEY=VALUE (repeatable; all must match)", true},
+      {"concurrency", 0, true, "N", "requests in flight at once (default 16)"},
+  };
+}
+
 std::vector<lo::Flag> flags() {
   std::vector<lo::Flag> own = {
-      {"domain", 0, true, "DOMAIN", "domain to deploy (default: first word if it names a domain, else the active one)"},
-      {"filter", 0, true, "KEY=VALUE", "only objects labelled lok8s.dev/KEY=VALUE (repeatable; all must match)", true},
       {"dry-run", 0, true, "server", "server: let the API server check everything and report what would change"},
       {"force-conflicts", 0, false, "", "take over fields other managers own instead of failing"},
       {"output", 'o', true, "FORMAT", "yaml or json: print the applied objects as the server returned them"},
       {"timeout", 0, true, "DURATION", "how long to wait for CRDs and workloads (default 120s)"},
       {"wait", 0, false, "", "wait for the target's workloads to become healthy (default true; --wait=false skips)"},
-      {"concurrency", 0, true, "N", "requests in flight at once (default 16)"},
       {"prune", 0, false, "", "delete members of the targets' ApplySets they no longer contain (--prune=false: keep, no notice)"},
       {"delete", 0, false, "", "delete the named targets from the cluster: every member of their ApplySets and the parents"},
   };
-  return own + lo::cluster_flags() + lo::common_flags();
+  return shared_flags("deploy") + own + lo::cluster_flags() + lo::common_flags();
 }
 
 const char* kDiffUsage = R"(Show what kubectl lo deploy --prune would change, persisting nothing: a
@@ -109,13 +115,10 @@ Flags:
 
 std::vector<lo::Flag> diff_flags() {
   std::vector<lo::Flag> own = {
-      {"domain", 0, true, "DOMAIN", "domain to diff (default: first word if it names a domain, else the active one)"},
-      {"filter", 0, true, "KEY=VALUE", "only objects labelled lok8s.dev/KEY=VALUE (repeatable; all must match)", true},
       {"force-conflicts", 0, false, "", "diff as if deploying with --force-conflicts"},
       {"output", 'o', true, "FORMAT", "json: one document with every object's action and diff"},
-      {"concurrency", 0, true, "N", "requests in flight at once (default 16)"},
   };
-  return own + lo::cluster_flags() + lo::common_flags();
+  return shared_flags("diff") + own + lo::cluster_flags() + lo::common_flags();
 }
 
 // The last spelling of a boolean flag (Args drops --flag=false).

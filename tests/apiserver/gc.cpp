@@ -29,20 +29,6 @@ bool mayMatter(const WatchEvent& ev) {
 
 }  // namespace
 
-GarbageCollector::~GarbageCollector() { stop(); }
-
-void GarbageCollector::start() {
-  running_ = true;
-  thread_ = std::thread([this] { run(); });
-}
-
-void GarbageCollector::stop() {
-  if (!running_) return;
-  running_ = false;
-  objects_.store().shutdown();
-  if (thread_.joinable()) thread_.join();
-}
-
 bool GarbageCollector::sweep() {
   Store& store = objects_.store();
   std::map<std::string, Node> byUid;

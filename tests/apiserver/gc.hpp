@@ -21,17 +21,15 @@
 #pragma once
 
 #include "objects.hpp"
-
-#include <thread>
+#include "store_thread.hpp"
 
 namespace lotest {
 
 class GarbageCollector {
  public:
   explicit GarbageCollector(Objects& objects) : objects_(objects) {}
-  ~GarbageCollector();
-  void start();
-  void stop();  // the store must be shut down first, or stop() wakes it
+  void start() { thread_.start([this] { run(); }); }
+  void stop() { thread_.stop(); }  // shuts the store down
 
  private:
   void run();
@@ -39,9 +37,8 @@ class GarbageCollector {
   bool sweep();
 
   Objects& objects_;
-  std::thread thread_;
-  bool running_ = false;
   uint64_t cursor_ = 0;
+  StoreThread thread_{objects_.store()};  // last: stopped before the rest goes
 };
 
 }  // namespace lotest
