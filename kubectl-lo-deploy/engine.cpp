@@ -6,7 +6,7 @@
 //   4. webhook configurations and APIServices (so a webhook whose service
 //      is not up yet cannot block the objects of its own target);
 //   5. prune: the members of the target's ApplySet it no longer contains
-//      (deleted with --prune, else named in a notice);
+//      (listed while 1-4 run; deleted with --prune, else named in a notice);
 //   6. wait until the target's own Deployments, StatefulSets, DaemonSets and
 //      Jobs are healthy (watch), --timeout.
 // The ApplySet parent is written before the objects (with every kind the set
@@ -21,6 +21,7 @@
 // next phase starts only when a batch had none.
 #include <algorithm>
 #include <atomic>
+#include <future>
 #include <iostream>
 #include <map>
 #include <set>
@@ -101,7 +102,10 @@ class Engine {
   void apply_one(Item& it, const Json* prior, bool listed, const ApplyOptions& ao);
   void wait_for(const std::string& target, const std::string& what, std::vector<Item*>& batch);
   [[noreturn]] void fail_batch(const std::string& target, const std::string& phase, const std::vector<Item*>& batch);
-  void prune(const TargetPlan& t, TargetObjects& target, Totals& mine);
+  // The set's live members, listed while the target is applied (those it
+  // applies are not pruned anyway); invalid for a set this deploy creates.
+  std::future<std::vector<Member>> list_members_async(const std::string& target, const TargetSet& set);
+  void prune(const TargetPlan& t, TargetObjects& target, std::future<std::vector<Member>>& members, Totals& mine);
   bool write_parent(TargetSet& set, const std::set<applyset::GroupKind>& kinds, const std::set<std::string>& namespaces);
 
   KubeClient& client_;
@@ -266,16 +270,29 @@ bool Engine::write_parent(TargetSet& set, const std::set<applyset::GroupKind>& k
   return set.write(client_, kinds, namespaces, progress_, clock::now() + o_.timeout);
 }
 
-void Engine::prune(const TargetPlan& t, TargetObjects& target, Totals& mine) {
+std::future<std::vector<Member>> Engine::list_members_async(const std::string& target, const TargetSet& set) {
+  // A set created by this deploy has no members but what it applies (its
+  // parent is written before them): nothing to list.
+  if (!set.existed()) return {};
+  // What the live parent said when the set was opened: write() may change
+  // the set meanwhile, never its ID or parent.
+  return std::async(std::launch::async, [this, target, &set, kinds = set.kinds(), namespaces = set.namespaces()] {
+    auto start = clock::now();
+    std::vector<Member> members = list_members(client_, set, kinds, namespaces, o_.concurrency);
+    log::debug(1, "[" + target + "] " + std::to_string(members.size()) + " members of " + set.parent().display() +
+                      " listed in " + seconds(clock::now() - start));
+    return members;
+  });
+}
+
+void Engine::prune(const TargetPlan& t, TargetObjects& target, std::future<std::vector<Member>>& members,
+                   Totals& mine) {
   TargetSet& set = target.set;
-  // A set created by this deploy has no members but what it just applied
-  // (its parent is written before them): nothing to list.
-  if (!set.existed()) return;
+  if (!members.valid()) return;
   std::set<applyset::GroupKind> kinds;
   std::set<std::string> namespaces;
   for (const Item* it : target.all) add_scope(*it, kinds, namespaces);
-  PruneSelection sel = select_for_prune(list_members(client_, set, set.kinds(), set.namespaces(), o_.concurrency),
-                                        target.identities(cluster_.default_namespace), o_.filters, set);
+  PruneSelection sel = select_for_prune(members.get(), target.identities(cluster_.default_namespace), o_.filters, set);
   for (const auto& [m, why] : sel.kept) {
     progress_.note("[" + t.name + "] " + m.display() + " is no longer in the target but is kept: " + why);
     add_scope(m, kinds, namespaces);
@@ -317,6 +334,7 @@ void Engine::deploy_target(const TargetPlan& t, Totals& totals, std::vector<Json
   for (const Item* it : target.all) add_scope(*it, kinds, namespaces);
   std::vector<Item*> crds, namespace_items, rest, late;
   for (auto& it : items) (is_crd(it) ? crds : is_namespace(it) ? namespace_items : is_late(it) ? late : rest).push_back(&it);
+  std::future<std::vector<Member>> members = list_members_async(t.name, set);
 
   // A new cluster-wide set whose parent type is not installed yet: the type
   // becomes established while the target's own CRDs do, and the parent is
@@ -389,7 +407,7 @@ void Engine::deploy_target(const TargetPlan& t, Totals& totals, std::vector<Json
   // the wait: nothing new waits on what goes).
   Totals mine;
   for (const auto& it : items) mine.add(it.outcome);
-  prune(t, target, mine);
+  prune(t, target, members, mine);
   progress_.note("[" + t.name + "] " + std::to_string(mine.objects()) + " objects " +
                  (o_.dry_run ? "checked" : "applied") + " (" + mine.text(o_.dry_run) + ") in " +
                  seconds(clock::now() - start));
