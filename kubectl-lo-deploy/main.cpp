@@ -65,6 +65,7 @@ Examples:
   kubectl lo deploy --filter type=system     # objects labelled lok8s.dev/type=system
   kubectl lo deploy --dry-run=server         # what would change, nothing persisted
   kubectl lo deploy web -o yaml              # the applied objects (for Tilt)
+  kubectl lo deploy --image lok8s.local/api=ghcr.io/acme/api:1.2.3
   kubectl lo deploy --prune                  # and delete what the targets no longer hold
   kubectl lo deploy --delete web             # remove target web from the cluster
 
@@ -76,6 +77,7 @@ std::vector<lo::Flag> shared_flags(const std::string& verb) {
   return {
       {"domain", 0, true, "DOMAIN", "domain to " + verb + " (default: first word if it names a domain, else the active one)"},
       {"filter", 0, true, "KEY=VALUE", "only objects labelled lok8s.dev/KEY=VALUE (repeatable; all must match)", true},
+      {"image", 0, true, "NAME=REF", "run image REF in containers whose image is NAME (any tag or digest; repeatable)", true},
       {"concurrency", 0, true, "N", "requests in flight at once (default 16)"},
   };
 }
@@ -163,6 +165,12 @@ lo::deploy::DeployOptions shared(const lo::Args& args) {
   return o;
 }
 
+// Usage errors of the shared flags, after --help had its say.
+void parse_lists(const lo::Args& args, lo::deploy::DeployOptions& o) {
+  for (const auto& f : args.all("filter")) o.filters.push_back(lo::deploy::parse_filter(f));
+  for (const auto& i : args.all("image")) o.images.push_back(lo::deploy::parse_image(i));
+}
+
 lo::deploy::DeployOptions parse(const std::vector<std::string>& argv) {
   lo::Args args(flags(), argv);
   lo::deploy::DeployOptions o = shared(args);
@@ -176,8 +184,8 @@ lo::deploy::DeployOptions parse(const std::vector<std::string>& argv) {
   o.wait = last_bool(argv, "wait").value_or(true);
   o.prune = last_bool(argv, "prune");
   o.delete_targets = last_bool(argv, "delete").value_or(false);
-  if (o.delete_targets && (o.prune || !o.output.empty() || !args.all("filter").empty()))
-    throw lo::UsageError("--delete takes no --prune, --output or --filter", "kubectl lo deploy --delete TARGET...");
+  if (o.delete_targets && (o.prune || !o.output.empty() || !args.all("filter").empty() || !args.all("image").empty()))
+    throw lo::UsageError("--delete takes no --prune, --output, --filter or --image", "kubectl lo deploy --delete TARGET...");
   if (auto t = args.get("timeout")) {
     auto d = lo::parse_duration(*t);
     if (!d || d->count() <= 0)
@@ -188,7 +196,7 @@ lo::deploy::DeployOptions parse(const std::vector<std::string>& argv) {
     std::cout << kUsage << lo::format_flags(flags());
     std::exit(0);
   }
-  for (const auto& f : args.all("filter")) o.filters.push_back(lo::deploy::parse_filter(f));  // usage errors before any work
+  parse_lists(args, o);  // usage errors before any work
   return o;
 }
 
@@ -201,7 +209,7 @@ lo::deploy::DeployOptions parse_diff(const std::vector<std::string>& argv) {
     std::cout << kDiffUsage << lo::format_flags(diff_flags());
     std::exit(0);
   }
-  for (const auto& f : args.all("filter")) o.filters.push_back(lo::deploy::parse_filter(f));
+  parse_lists(args, o);
   return o;
 }
 

@@ -15,6 +15,7 @@
 //  registry ignores it; it belongs under `storage`.
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <iostream>
 
 #include "lo/cli.hpp"
@@ -63,6 +64,11 @@ std::optional<Invocation> parse(const std::vector<std::string>& args, const std:
   return inv;
 }
 
+std::string registry_image() {
+  const char* env = std::getenv("LOK8S_REGISTRY_IMAGE");
+  return env && *env ? env : kRegistryImage;
+}
+
 std::string render_config(const Registry& r, bool tls) {
   auto quoted = [](const std::string& s) { return nlohmann::json(s).dump(); };
   std::string c;
@@ -106,8 +112,8 @@ std::string bind(const fs::path& source, const std::string& target) {
 
 std::string config_hash(const Target& t, const Registry& r, const std::string& config, const std::string& ca_fingerprint,
                         bool remote) {
-  std::string in = std::string("image=") + kRegistryImage + "\nnetwork=" + r.network + "\nip=" + r.ip.str() +
-                   "\ntls=" + (t.tls ? "true" : "false") + "\nconfig=" + config;
+  std::string in = std::string("image=") + registry_image() + "\nnetwork=" + r.network + "\nip=" + r.ip.str() +
+                   "\ntls=" + (t.tls ? "true" : "false") + "\nconfig=" + config + "\nhealth=" + join(health_flags(t.tls), " ");
   if (t.tls) in += "\nca=" + ca_fingerprint;
   if (remote) {
     // The files are copied in, not mounted: a new certificate needs a new container.
@@ -136,6 +142,8 @@ std::vector<std::string> run_argv(const Target& t, const Registry& r, const std:
   if (r.shared) label(kLabelShared, "true");
   else label(kLabelDomain, t.domain);
   label(kLabelConfig, hash);
+  auto health = health_flags(t.tls);
+  argv.insert(argv.end(), health.begin(), health.end());
   argv.insert(argv.end(), {"--volume", r.container + ":/var/lib/registry"});
   // --mount, unlike -v, refuses a missing source instead of creating an
   // empty folder in its place.
@@ -143,7 +151,7 @@ std::vector<std::string> run_argv(const Target& t, const Registry& r, const std:
     argv.insert(argv.end(), {"--mount", bind(t.config_file(r), kConfigInContainer)});
     if (t.tls) argv.insert(argv.end(), {"--mount", bind(t.cert_dir(), kCertsInContainer)});
   }
-  argv.push_back(kRegistryImage);
+  argv.push_back(registry_image());
   return argv;
 }
 
