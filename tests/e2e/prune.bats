@@ -30,6 +30,12 @@ seq_of() {
     jq -r --arg p "$1" '[.[] | select(.method == "DELETE" and (.path | endswith($p)))] | .[0].seq // "none"'
 }
 
+# before SEQ1 SEQ2: request SEQ1 arrived before SEQ2 (both seen).
+before() {
+  [[ "$1" =~ ^[0-9]+$ && "$2" =~ ^[0-9]+$ ]] || { echo "not both seen: $1 $2"; return 1; }
+  [ "$1" -lt "$2" ] || { echo "request $1 is not before request $2"; return 1; }
+}
+
 kubectl_version() { kubectl version --client -o json | jq -r .clientVersion.gitVersion; }
 
 @test "deploy, remove a ConfigMap and a Deployment: diff lists them (exit 1), --prune deletes exactly those two" {
@@ -167,10 +173,21 @@ EOF
   ns=$(seq_of /namespaces/demo)
   # Webhooks first; custom resources before their CRDs; workloads before their
   # ConfigMaps and Secrets; everything in a namespace before the namespace.
-  [ "$webhook" -lt "$cr1" ] && [ "$webhook" -lt "$cr2" ]
-  for cr in "$cr1" "$cr2"; do [ "$cr" -lt "$crd1" ] && [ "$cr" -lt "$crd2" ]; done
-  [ "$crd1" -lt "$deploy" ] && [ "$crd2" -lt "$deploy" ] && [ "$deploy" -lt "$cm" ] && [ "$deploy" -lt "$secret" ]
-  [ "$cm" -lt "$role" ] && [ "$secret" -lt "$role" ] && [ "$role" -lt "$ns" ]
+  # (One comparison a command: bats fails a test only on the last command
+  # of an && list.)
+  before "$webhook" "$cr1"
+  before "$webhook" "$cr2"
+  for cr in "$cr1" "$cr2"; do
+    before "$cr" "$crd1"
+    before "$cr" "$crd2"
+  done
+  before "$crd1" "$deploy"
+  before "$crd2" "$deploy"
+  before "$deploy" "$cm"
+  before "$deploy" "$secret"
+  before "$cm" "$role"
+  before "$secret" "$role"
+  before "$role" "$ns"
   k get cm stays -n default
 }
 
@@ -249,6 +266,23 @@ EOF
   k get cm old-cm -n demo
   # Still a member, still recorded: the parent keeps its kind.
   [[ "$(k get secret lo.lok8s.dev.app -n demo -o jsonpath='{.metadata.annotations.applyset\.kubernetes\.io/contains-group-kinds}')" == *ConfigMap* ]]
+}
+
+@test "a member with ownerReferences is kept: its owner decides when it goes" {
+  app_target
+  lo_deploy -n demo
+  [ "$status" -eq 0 ]
+  # Something in the cluster (a controller) makes a member depend on another.
+  uid="$(k get deployment web -n demo -o jsonpath='{.metadata.uid}')"
+  k patch cm old-cm -n demo --type merge \
+    -p "{\"metadata\":{\"ownerReferences\":[{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"name\":\"web\",\"uid\":\"$uid\"}]}}"
+  app_target old-cm old-web
+  lo_deploy -n demo --prune
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"ConfigMap/demo/old-cm is no longer in the target but is kept: owned by Deployment/web (ownerReferences): its owner decides when it goes"* ]]
+  [[ "$output" == *"Deployment/demo/old-web deleted"* ]]
+  [[ "$output" != *"old-cm deleted"* ]]
+  k get cm old-cm -n demo
 }
 
 @test "--dry-run=server shows prune candidates and deletes nothing" {
@@ -401,7 +435,8 @@ EOF
   echo "type $type gadgets $gadgets parent $parent"
   # The type first, the target's CRDs without waiting for it, the parent
   # once they were awaited (here: gave up on), before the error.
-  [ "$type" -lt "$gadgets" ] && [ "$gadgets" -lt "$parent" ]
+  before "$type" "$gadgets"
+  before "$gadgets" "$parent"
   [ "$(k get applysets.lok8s.dev lo.lok8s.dev.sys -o jsonpath='{.metadata.annotations.applyset\.kubernetes\.io/contains-group-kinds}')" = \
     "ClusterRole.rbac.authorization.k8s.io,CustomResourceDefinition.apiextensions.k8s.io" ]
   # So the CRDs that were applied are members: a prune finds them.
