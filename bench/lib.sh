@@ -119,7 +119,8 @@ bench_table() {
     fi
     if bench_has_tool deploy baseline; then
       r=$(bench_ratio deploy lo deploy baseline)
-      bench_line "  LO_BASELINE (before), 1,000 objects" "$(bench_cell deploy baseline)" "" "lo ${r}x before" "" ""
+      bench_line "  LO_BASELINE (before), 1,000 objects" "$(bench_cell deploy baseline)" \
+        "its HTTP requests: $(bench_samples deploy.requests baseline | bench_median)" "lo ${r}x before" "" ""
     fi
   fi
   if bench_has diff.prune; then
