@@ -5,6 +5,7 @@
 // Tilt delete_cmd) succeeds.
 #include "applyset.hpp"
 #include "deploy.hpp"
+#include "lo/duration.hpp"
 #include "lo/log.hpp"
 #include "progress.hpp"
 #include "prune.hpp"
@@ -67,7 +68,7 @@ int run_delete(const DeployOptions& o) {
   progress.note(std::string(o.dry_run ? "server dry run of deleting " : "deleted ") + domain + " [" + join(names) +
                 "]: " + std::to_string(deleted) + " objects and " + std::to_string(parents) + " ApplySet parent" +
                 (parents == 1 ? "" : "s") + (kept ? ", " + std::to_string(kept) + " kept" : "") + ", " +
-                std::to_string(stats.requests) + " API requests in " + seconds(clock::now() - start) + (o.dry_run ? "; nothing was changed" : ""));
+                std::to_string(stats.requests) + " API requests in " + format_seconds(clock::now() - start) + (o.dry_run ? "; nothing was changed" : ""));
   return 0;
 }
 

@@ -29,6 +29,7 @@
 #include "applyset.hpp"
 #include "deploy.hpp"
 #include "items.hpp"
+#include "lo/duration.hpp"
 #include "lo/log.hpp"
 #include "lo/parallel.hpp"
 #include "lo/yaml_json.hpp"
@@ -225,7 +226,7 @@ void Engine::apply_batch(const std::string& target, const std::string& phase, st
       progress_.result(it->display() + " " + outcome_word(it->outcome) + suffix);
     }
   }
-  log::debug(1, "[" + target + "] " + phase + " applied in " + seconds(clock::now() - start));
+  log::debug(1, "[" + target + "] " + phase + " applied in " + format_format_seconds(clock::now() - start));
   if (failed) fail_batch(target, phase, batch);
 }
 
@@ -242,7 +243,7 @@ void Engine::wait_for(const std::string& target, const std::string& what, std::v
   }
   WaitResult r = wait_healthy(client_, waits, start + o_.timeout, progress_);
   if (r.all_ready) {
-    progress_.note("[" + target + "] " + std::to_string(waits.size()) + " " + what + " ready in " + seconds(clock::now() - start));
+    progress_.note("[" + target + "] " + std::to_string(waits.size()) + " " + what + " ready in " + format_format_seconds(clock::now() - start));
     return;
   }
   std::vector<Problem> problems;
@@ -257,7 +258,7 @@ void Engine::wait_for(const std::string& target, const std::string& what, std::v
   std::string head = "target " + target + ": ";
   if (failed) head += std::to_string(failed) + " of " + std::to_string(waits.size()) + " " + what + " failed";
   else if (r.timed_out) head += std::to_string(pending) + " of " + std::to_string(waits.size()) + " " + what +
-                                " not ready after " + seconds(o_.timeout);
+                                " not ready after " + format_seconds(o_.timeout);
   else head += "waiting for " + what + " stopped";
   problems.push_back(Problem{Severity::Error, {}, head,
                              failed ? "fix the failing objects (kubectl describe shows their events) and deploy again"
@@ -280,7 +281,7 @@ std::future<std::vector<Member>> Engine::list_members_async(const std::string& t
     auto start = clock::now();
     std::vector<Member> members = list_members(client_, set, kinds, namespaces, o_.concurrency);
     log::debug(1, "[" + target + "] " + std::to_string(members.size()) + " members of " + set.parent().display() +
-                      " listed in " + seconds(clock::now() - start));
+                      " listed in " + format_seconds(clock::now() - start));
     return members;
   });
 }
@@ -410,7 +411,7 @@ void Engine::deploy_target(const TargetPlan& t, Totals& totals, std::vector<Json
   prune(t, target, members, mine);
   progress_.note("[" + t.name + "] " + std::to_string(mine.objects()) + " objects " +
                  (o_.dry_run ? "checked" : "applied") + " (" + mine.text(o_.dry_run) + ") in " +
-                 seconds(clock::now() - start));
+                 format_format_seconds(clock::now() - start));
 
   // Phase 4: the target's own workloads.
   std::vector<Item*> workloads;
@@ -471,12 +472,21 @@ int run_deploy(const DeployOptions& o) {
                         std::to_string(plan.targets.size()) + " target" + (plan.targets.size() == 1 ? "" : "s") +
                         ", " + std::to_string(totals.objects()) + " objects (" + totals.text(o.dry_run) + ")";
   if (!o.dry_run && o.wait && totals.workloads) summary += ", " + std::to_string(totals.workloads) + " workloads ready";
-  summary += ", " + std::to_string(stats.requests) + " API requests in " + seconds(clock::now() - start);
+  summary += ", " + std::to_string(stats.requests) + " API requests in " + format_seconds(clock::now() - start);
   if (totals.prunable)
     summary += ", " + std::to_string(totals.prunable) + " no longer in the targets (see --prune)";
   if (o.dry_run) summary += "; nothing was changed";
   progress.note(summary);
   return 0;
+}
+
+TargetOutcome deploy_objects(KubeClient& client, const DeployOptions& o, const ClusterChoice& cluster,
+                             Progress& progress, const TargetPlan& target) {
+  Engine engine(client, o, cluster, progress);
+  Totals totals;
+  std::vector<Json> applied;
+  engine.deploy_target(target, totals, applied);
+  return TargetOutcome{totals.objects(), totals.created, totals.configured, totals.unchanged, totals.workloads};
 }
 
 }  // namespace lo::deploy

@@ -23,12 +23,6 @@ void put(FILE* f, const std::string& s) {
 
 }  // namespace
 
-std::string seconds(std::chrono::steady_clock::duration d) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1fs", std::chrono::duration<double>(d).count());
-  return buf;
-}
-
 Progress::Progress(bool tty, bool results_on_stdout) : tty_(tty), results_on_stdout_(results_on_stdout) {}
 
 Progress::~Progress() { clear_status(); }

@@ -17,9 +17,6 @@
 
 namespace lo::deploy {
 
-// "1.2s": how long something took, for progress lines.
-std::string seconds(std::chrono::steady_clock::duration d);
-
 class Progress {
  public:
   Progress(bool tty, bool results_on_stdout);
