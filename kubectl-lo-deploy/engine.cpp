@@ -226,7 +226,7 @@ void Engine::apply_batch(const std::string& target, const std::string& phase, st
       progress_.result(it->display() + " " + outcome_word(it->outcome) + suffix);
     }
   }
-  log::debug(1, "[" + target + "] " + phase + " applied in " + format_format_seconds(clock::now() - start));
+  log::debug(1, "[" + target + "] " + phase + " applied in " + format_seconds(clock::now() - start));
   if (failed) fail_batch(target, phase, batch);
 }
 
@@ -243,7 +243,7 @@ void Engine::wait_for(const std::string& target, const std::string& what, std::v
   }
   WaitResult r = wait_healthy(client_, waits, start + o_.timeout, progress_);
   if (r.all_ready) {
-    progress_.note("[" + target + "] " + std::to_string(waits.size()) + " " + what + " ready in " + format_format_seconds(clock::now() - start));
+    progress_.note("[" + target + "] " + std::to_string(waits.size()) + " " + what + " ready in " + format_seconds(clock::now() - start));
     return;
   }
   std::vector<Problem> problems;
@@ -411,7 +411,7 @@ void Engine::deploy_target(const TargetPlan& t, Totals& totals, std::vector<Json
   prune(t, target, members, mine);
   progress_.note("[" + t.name + "] " + std::to_string(mine.objects()) + " objects " +
                  (o_.dry_run ? "checked" : "applied") + " (" + mine.text(o_.dry_run) + ") in " +
-                 format_format_seconds(clock::now() - start));
+                 format_seconds(clock::now() - start));
 
   // Phase 4: the target's own workloads.
   std::vector<Item*> workloads;
