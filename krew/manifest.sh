@@ -9,11 +9,8 @@
 # Check it with krew's own validator:
 #   validate-krew-manifest -manifest DIST_DIR/lo.yaml
 set -euo pipefail
-if [ $# -lt 1 ]; then
-  echo "usage: krew/manifest.sh DIST_DIR [BASE_URI] [OS/ARCH...]" >&2
-  exit 2
-fi
 here=$(cd "$(dirname "$0")" && pwd)
+[ $# -ge 1 ] || { echo "usage: krew/manifest.sh DIST_DIR [BASE_URI] [OS/ARCH...]" >&2; exit 2; }
 dist=$1
 version=$(sed -n 's/^project(lo VERSION \([0-9.]*\).*/\1/p' "$here/../CMakeLists.txt")
 base=${2:-https://github.com/kernpilot/lok8s/releases/download/v$version}
