@@ -236,3 +236,25 @@ PY
   [ "$status" -eq 0 ]
   [[ "$output" == *"10.125.125.101"* && "$output" == *"io-docker"* ]]
 }
+
+@test "installed by the real krew: kubectl completes 'kubectl lo <TAB>' through kubectl_complete-lo, linked as README says" {
+  # kubectl_complete-lo comes with the command-line issue (kubectl-lo/complete/);
+  # until that is in this checkout there is nothing to complete with.
+  [ -d "$LO_SRC/kubectl-lo/complete" ] || skip "kubectl_complete-lo is not in this checkout yet (issue 9)"
+  require_tool krew
+  archive "$T/dist"
+  "$LO_SRC/krew/manifest.sh" "$T/dist" https://example.invalid/lo linux/amd64 >/dev/null
+  KREW_ROOT="$T/krew" krew install --manifest="$T/dist/lo.yaml" --archive="$ARCHIVE" >/dev/null 2>&1
+  store="$T/krew/store/lo/v$VERSION"
+  [ -x "$store/kubectl_complete-lo" ]
+  # krew links only kubectl-lo (krew#812); README's line links the helpers
+  ln -s "$store"/kubectl_complete-lo* "$T/krew/bin/"
+  cd "$P"
+  run only_krew kubectl __complete lo ""
+  echo "$output"
+  [ "$status" -eq 0 ]
+  for c in build deploy lint kind registry version; do [[ "$output" == *"$c"* ]]; done
+  run only_krew kubectl __complete lo lint ""
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"lok8s.dev"* ]]
+}
