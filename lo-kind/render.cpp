@@ -114,11 +114,10 @@ std::string render_config(const Target& t) {
          json_to_yaml(config);
 }
 
-std::vector<std::pair<std::string, std::string>> render_certs_d(const EffectiveSpec& eff, const std::string& ca_pem) {
+std::vector<std::pair<std::string, std::string>> render_certs_d(const EffectiveSpec& eff) {
   std::vector<std::pair<std::string, std::string>> files;
   bool tls = *eff.spec.registries.tls;
   std::string scheme = tls ? "https" : "http";
-  if (tls && !ca_pem.empty()) files.emplace_back(".ca/rootCA.pem", ca_pem);
   for (const auto& r : eff.registries) {
     std::string url = scheme + "://" + r.ip.str();
     std::string caps = r.role == RegistryRole::Mirror ? "[\"pull\", \"resolve\"]" : "[\"pull\", \"resolve\", \"push\"]";
@@ -134,7 +133,9 @@ std::vector<std::pair<std::string, std::string>> render_certs_d(const EffectiveS
 }
 
 std::string render_oidc_config(const Spec& s) {
-  if (!oidc_enabled(s)) return "";
+  if (!oidc_enabled(s))
+    return "# spec.oidc is off: no JWT authenticators (the API server reloads this file)\n" +
+           json_to_yaml(Json{{"apiVersion", "apiserver.config.k8s.io/v1"}, {"kind", "AuthenticationConfiguration"}, {"jwt", Json::array()}});
   Json issuer = {{"url", *s.oidc.issuer}, {"audiences", Json::array({*s.oidc.clientID})}};
   if (s.oidc.caBundle) issuer["certificateAuthority"] = *s.oidc.caBundle;
   Json jwt = {{"issuer", issuer},

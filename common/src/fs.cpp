@@ -94,6 +94,35 @@ void write_file_atomic(const fs::path& path, std::string_view content, fs::perms
   }
 }
 
+void write_file_in_place(const fs::path& path, std::string_view content, fs::perms mode) {
+  std::error_code ec;
+  fs::path dir = path.parent_path();
+  if (!dir.empty()) {
+    fs::create_directories(dir, ec);
+    if (ec) throw Error(Location{dir.string()}, "cannot create folder: " + ec.message());
+  }
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, static_cast<mode_t>(mode));
+  if (fd < 0) throw Error(Location{path.string()}, std::string("cannot write: ") + std::strerror(errno));
+  auto fail = [&](const char* what) {
+    int e = errno;
+    ::close(fd);
+    throw Error(Location{path.string()}, std::string(what) + std::strerror(e));
+  };
+  if (::ftruncate(fd, 0) != 0) fail("cannot truncate: ");
+  size_t done = 0;
+  while (done < content.size()) {
+    ssize_t n = ::pwrite(fd, content.data() + done, content.size() - done, static_cast<off_t>(done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("cannot write: ");
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fchmod(fd, static_cast<mode_t>(mode)) != 0) fail("cannot set permissions: ");
+  if (::fsync(fd) != 0) fail("cannot flush: ");
+  if (::close(fd) != 0) throw Error(Location{path.string()}, std::string("cannot write: ") + std::strerror(errno));
+}
+
 std::string display_path(const fs::path& path, const fs::path& base) {
   if (base.empty()) return path.string();
   auto rel = path.lexically_relative(base);

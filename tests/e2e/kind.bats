@@ -8,11 +8,15 @@ load lib/tools
 
 setup_file() {
   : "${LO_BIN:?LO_BIN must point at the bin folder of the build}"
+  : "${LO_SRC:?LO_SRC must point at the source tree}"
   export APISERVER_DIR="$(mktemp -d)"
   "$LO_BIN/../tests/lo-test-apiserver" --dir "$APISERVER_DIR" > "$APISERVER_DIR/server.log" 2>&1 &
   echo $! > "$APISERVER_DIR/pid"
   for _ in $(seq 300); do [ -f "$APISERVER_DIR/url" ] && break; sleep 0.1; done
   [ -f "$APISERVER_DIR/url" ]
+  # What kubeadm puts in every kind cluster: CoreDNS (lo wires spec.coredns into it).
+  kubectl --kubeconfig "$APISERVER_DIR/kubeconfig-cert.yaml" create --field-manager=kubeadm \
+    -f "$LO_SRC/tests/fixtures/coredns/kubeadm-coredns.yaml" > /dev/null
 }
 
 teardown_file() {
