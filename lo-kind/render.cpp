@@ -6,7 +6,8 @@
 //  - every registry hostname was validated by the spec, so no entry is
 //    silently skipped (V21);
 //  - spec.nodes.maxConcurrentDownloads lands where containerd reads it
-//    (tests/tools/containerd-config checks that with containerd's loader).
+//    (tests/tools/containerd-config checks that with containerd's loader);
+//  - the host's Docker socket is mounted only with spec.nodes.dockerSocket.
 #include <cstdlib>
 
 #include "kind.hpp"
@@ -77,7 +78,9 @@ std::string render_config(const Target& t) {
         n["extraPortMappings"] = ports;
       }
       Json mounts = Json::array();
-      mounts.push_back(mount("/var/run/docker.sock", "/var/run/docker.sock", false));
+      // Upstream mounted the host's Docker socket into every cluster (for an
+      // operator lo does not have); only on request now (spec.nodes.dockerSocket).
+      if (*s.nodes.dockerSocket) mounts.push_back(mount("/var/run/docker.sock", "/var/run/docker.sock", false));
       mounts.push_back(certs_mount);
       if (oidc_enabled(s)) mounts.push_back(mount(t.oidc_config().string(), kOidcInNode, true));
       for (const auto& m : *s.nodes.extraMounts) {

@@ -257,3 +257,72 @@ EOF
   [ "$(jq -r .config_path <<< "$output")" = /etc/containerd/certs.d ]
   [ "$(jq -r .max_concurrent_downloads <<< "$output")" = 7 ]
 }
+
+@test "OIDC: the auth config is rewritten in place (same inode), follows the spec, and has no authenticators once off" {
+  spec="$P/clusters/lok8s.dev/cluster.lok8s.yaml"
+  printf '  oidc:\n    issuer: https://id.example.com\n    clientID: kubectl\n' >> "$spec"
+  run kubectl-lo provision --root "$P" lok8s.dev
+  [ "$status" -eq 0 ]
+  f="$P/clusters/lok8s.dev/.oidc/auth-config.yaml"
+  ino=$(stat -c %i "$f")
+  # the kind config bind-mounts this very file and points the API server at it
+  python3 - "$LO_FAKE_STATE/calls.jsonl" "$f" <<'EOF2'
+import json, sys, yaml
+calls = [json.loads(l) for l in open(sys.argv[1])]
+create = [c for c in calls if c["tool"] == "kind" and c["argv"][:2] == ["create", "cluster"]][0]
+node = yaml.safe_load(create["stdin_text"])["nodes"][0]
+mounts = {m["containerPath"]: m["hostPath"] for m in node["extraMounts"]}
+assert mounts["/etc/kubernetes/oidc/auth-config.yaml"] == sys.argv[2], mounts
+assert "/var/run/docker.sock" not in mounts, "the Docker socket is opt-in"
+assert any("authentication-config" in p for p in node["kubeadmConfigPatches"]), node
+EOF2
+  # a reader that keeps the file open (as the node's bind mount does) sees every change
+  exec 7< "$f"
+  python3 - "$f" https://id.example.com kubectl <<'EOF2'
+import sys, yaml
+c = yaml.safe_load(open(sys.argv[1]))
+assert c["kind"] == "AuthenticationConfiguration" and len(c["jwt"]) == 1, c
+assert c["jwt"][0]["issuer"]["url"] == sys.argv[2] and c["jwt"][0]["issuer"]["audiences"] == [sys.argv[3]], c
+EOF2
+  sed -i 's|issuer: https://id.example.com|issuer: https://login.example.org|' "$spec"
+  run kubectl-lo provision --root "$P" lok8s.dev
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"done: OIDC authentication config ($f, in place)"* ]]
+  [ "$(stat -c %i "$f")" = "$ino" ]
+  grep -q "url: https://login.example.org" /dev/fd/7
+  # OIDC off: the same file, with no authenticators (an API server keeps its last good
+  # configuration when a reload fails, so an empty file would keep the old issuer)
+  cp "$LO_SRC/clusters/lok8s.dev/cluster.lok8s.yaml" "$spec"
+  run kubectl-lo provision --root "$P" lok8s.dev
+  [ "$status" -eq 0 ]
+  [ "$(stat -c %i "$f")" = "$ino" ]
+  python3 -c 'import sys, yaml; c = yaml.safe_load(open(sys.argv[1])); assert c["kind"] == "AuthenticationConfiguration" and c["jwt"] == [], c' /dev/fd/7
+  exec 7<&-
+  # and nothing to do the next time
+  run kubectl-lo provision --root "$P" lok8s.dev
+  [[ "$output" != *"done:"* ]]
+}
+
+@test "OIDC turned on for a cluster made without it: a warning to recreate it" {
+  kubectl-lo provision --root "$P" lok8s.dev > /dev/null 2>&1
+  [ ! -e "$P/clusters/lok8s.dev/.oidc" ]
+  printf '  oidc:\n    issuer: https://id.example.com\n    clientID: kubectl\n' >> "$P/clusters/lok8s.dev/cluster.lok8s.yaml"
+  run kubectl-lo provision --root "$P" lok8s.dev
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"lo-kind: warning: kind cluster local was created without OIDC, so its API server does not read clusters/lok8s.dev/.oidc/auth-config.yaml"* ]]
+  [[ "$output" == *"kubectl lo destroy lok8s.dev"* ]]
+}
+
+@test "the host's Docker socket reaches the first node only with spec.nodes.dockerSocket: true" {
+  run lo-kind config --root "$P" lok8s.dev
+  [[ "$output" != *"docker.sock"* ]]
+  printf '  nodes:\n    dockerSocket: true\n' >> "$P/clusters/lok8s.dev/cluster.lok8s.yaml"
+  lo-kind config --root "$P" lok8s.dev > "$T/kind.yaml"
+  python3 - "$T/kind.yaml" <<'EOF2'
+import sys, yaml
+nodes = yaml.safe_load(open(sys.argv[1]))["nodes"]
+assert {"hostPath": "/var/run/docker.sock", "containerPath": "/var/run/docker.sock"} in nodes[0]["extraMounts"], nodes[0]
+EOF2
+  run kubectl-lo spec --root "$P" lok8s.dev -o json
+  [ "$(jq -r .spec.nodes.dockerSocket <<< "$output")" = true ]
+}

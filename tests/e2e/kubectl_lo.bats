@@ -95,7 +95,7 @@ lo_spec() {
   mkdir -p "$P/clusters/empty.example.com"
   run "$LO" use --root "$P" empty.example.com
   [ "$status" -eq 1 ]
-  [[ "$output" == *"has no cluster.lok8s.yaml or deploy.lok8s.yaml"* ]]
+  [[ "$output" == *"clusters/empty.example.com/cluster.lok8s.yaml: domain 'empty.example.com' has no spec: neither clusters/empty.example.com/cluster.lok8s.yaml nor deploy.lok8s.yaml exists"* ]]
 }
 
 @test "domain precedence: argument > .active > DOMAIN_NAME > lok8s.dev" {
