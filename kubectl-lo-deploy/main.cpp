@@ -45,6 +45,7 @@ Examples:
   kubectl lo deploy --filter type=system     # objects labelled lok8s.dev/type=system
   kubectl lo deploy --dry-run=server         # what would change, nothing persisted
   kubectl lo deploy web -o yaml              # the applied objects (for Tilt)
+  kubectl lo deploy --image lok8s.local/api=ghcr.io/acme/api:1.2.3
 
 Flags:
 )";
@@ -53,6 +54,7 @@ std::vector<lo::Flag> flags() {
   std::vector<lo::Flag> own = {
       {"domain", 0, true, "DOMAIN", "domain to deploy (default: first word if it names a domain, else the active one)"},
       {"filter", 0, true, "KEY=VALUE", "only objects labelled lok8s.dev/KEY=VALUE (repeatable; all must match)", true},
+      {"image", 0, true, "NAME=REF", "run image REF in containers whose image is NAME (any tag or digest; repeatable)", true},
       {"dry-run", 0, true, "server", "server: let the API server check everything and report what would change"},
       {"force-conflicts", 0, false, "", "take over fields other managers own instead of failing"},
       {"output", 'o', true, "FORMAT", "yaml or json: print the applied objects as the server returned them"},
@@ -110,6 +112,7 @@ lo::deploy::DeployOptions parse(const std::vector<std::string>& argv) {
     std::exit(0);
   }
   for (const auto& f : args.all("filter")) o.filters.push_back(lo::deploy::parse_filter(f));  // usage errors before any work
+  for (const auto& i : args.all("image")) o.images.push_back(lo::deploy::parse_image(i));
   return o;
 }
 

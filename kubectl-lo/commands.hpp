@@ -19,6 +19,8 @@ int status(const Argv& args);
 int kubeconfig(const Argv& args);
 int up(const Argv& args);
 int down(const Argv& args);
+int services(const Argv& args);
+int tilt(const Argv& args);
 
 // Runs the sibling binary (kubectl-lo-build, lo-kind, ...) in place of this
 // process, with `args` passed on unchanged. Returns only on failure.

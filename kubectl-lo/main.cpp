@@ -23,6 +23,8 @@ const Command kCommands[] = {
     {"lint", "Check specs, targets and the project layout", lo::cmd::lint, nullptr},
     {"up", "Provision, bootstrap and start Tilt: the one-shot dev flow", lo::cmd::up, nullptr},
     {"down", "Stop Tilt and delete the cluster (shared registries stay)", lo::cmd::down, nullptr},
+    {"services", "Print the project's services (services.yaml, profiles, lok8s.yaml), checked", lo::cmd::services, nullptr},
+    {"tilt", "Run Tilt for a domain: up, down, status, ci (one Tilt per domain)", lo::cmd::tilt, nullptr},
     {"provision", "Create a domain's cluster with its driver", lo::cmd::provision, nullptr},
     {"destroy", "Tear down a domain's cluster", lo::cmd::destroy, nullptr},
     {"status", "Print a domain's cluster status", lo::cmd::status, nullptr},

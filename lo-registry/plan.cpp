@@ -8,6 +8,7 @@
 #include "lo/cli.hpp"
 #include "lo/defaults.hpp"
 #include "lo/log.hpp"
+#include "lo/table.hpp"
 #include "lo/yaml_json.hpp"
 
 namespace lo::registry {
@@ -49,14 +50,7 @@ int plan(const std::vector<std::string>& args) {
     for (const auto& r : eff.registries)
       rows.push_back({r.name, to_string(r.role), r.ip.str(), std::to_string(r.port), r.hostname, r.container, r.network,
                       r.upstream.empty() ? "-" : r.upstream});
-    std::vector<size_t> width(rows[0].size(), 0);
-    for (const auto& row : rows)
-      for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
-    for (const auto& row : rows) {
-      std::string line;
-      for (size_t i = 0; i < row.size(); ++i) line += row[i] + (i + 1 < row.size() ? std::string(width[i] - row[i].size() + 3, ' ') : "");
-      std::cout << line << "\n";
-    }
+    std::cout << format_table(rows);
   }
   return kExitOk;
 }

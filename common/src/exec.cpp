@@ -87,8 +87,8 @@ std::optional<std::filesystem::path> find_program(const std::string& name) {
   while (start <= p.size()) {
     size_t end = p.find(':', start);
     if (end == std::string::npos) end = p.size();
-    std::string dir = p.substr(start, end - start);
-    if (dir.empty()) dir = ".";
+    // (assigning "." to an emptied string makes g++ 12 warn -Wrestrict)
+    std::string dir = end == start ? std::string(".") : p.substr(start, end - start);
     std::filesystem::path candidate = std::filesystem::path(dir) / name;
     std::error_code ec;
     if (::access(candidate.c_str(), X_OK) == 0 && !std::filesystem::is_directory(candidate, ec))

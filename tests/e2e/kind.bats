@@ -99,6 +99,7 @@ EOF
   run $K get configmap -n kube-public local-registry-hosting -o jsonpath='{.data.localRegistryHosting\.v1}'
   [[ "$output" == *'host: 10.125.125.101'* ]]
   [[ "$output" == *'hostFromClusterNetwork: lok8s.local'* ]]
+  [[ "$output" == *'hostFromContainerRuntime: lok8s.local'* ]]
   run $K get configmap -n kube-system lok8s-registries -o jsonpath='{.data.build\.port} {.data.io-docker\.ip} {.data.io-docker\.shared}'
   [ "$output" = "443 10.125.200.2 true" ]
   run kubectl-lo status --root "$P" lok8s.dev

@@ -32,7 +32,7 @@ EOF
 }
 
 teardown() {
-  [ -f "$P/.tilt.pid" ] && kill "$(cat "$P/.tilt.pid")" 2>/dev/null || true
+  "$LO" tilt down --root "$P" dev.example.com >/dev/null 2>&1 || true
   rm -rf "$T"
 }
 
@@ -121,22 +121,23 @@ teardown() {
   [ ! -e "$K3S_STATE/calls.log" ]
 }
 
-@test "up without tilt says how to install it; with tilt it runs tilt up and down stops it" {
+@test "up without tilt says how to install it; with tilt it starts tilt up and down stops it" {
+  printf "load('%s/tilt/lo/Tiltfile', 'lok8s')\nlok8s()\n" "$LO_SRC" > "$P/Tiltfile"
   run env PATH="$LO_BIN:/usr/bin:/bin" "$LO" up --root "$P" dev.example.com
   [ "$status" -eq 0 ]
   [[ "$output" == *"Tilt is not installed"*"https://docs.tilt.dev/install.html"* ]]
-  # with the fake tilt: up stays in the foreground; down stops it and destroys the cluster
-  PATH="$LO_SRC/tests/fakes/bin:$PATH" "$LO" up --root "$P" dev.example.com > "$T/up.log" 2>&1 &
-  for _ in $(seq 300); do [ -f "$P/.tilt.pid" ] && break; sleep 0.1; done
-  [ -f "$P/.tilt.pid" ]
-  for _ in $(seq 300); do grep -q '^up' "$LO_FAKE_STATE/tilt.log" 2>/dev/null && break; sleep 0.1; done
-  grep -q "^up | KUBECONFIG=$P/.kubeconfig/dev.yaml | cwd=$P" "$LO_FAKE_STATE/tilt.log"
+  # with the recording tilt: up starts it in the background and returns; down stops it and destroys the cluster
+  export TILT_PORT=14242
+  PATH="$LO_SRC/tests/fakes/bin:$PATH" run "$LO" up --root "$P" dev.example.com
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Tilt is up for dev.example.com: http://localhost:14242/"* ]]
+  [ -f "$P/clusters/dev.example.com/.tilt/state.json" ]
+  grep -q "^up --port=14242 --file=$P/Tiltfile --stream | KUBECONFIG=$P/.kubeconfig/dev.yaml | DOMAIN_NAME=dev.example.com | TILT_PORT=14242 | cwd=$P" "$LO_FAKE_STATE/tilt.log"
   run "$LO" down --root "$P" dev.example.com
   [ "$status" -eq 0 ]
   [[ "$output" == *"stopped tilt"* ]]
-  wait
-  grep -q "tilt: stopped" "$LO_FAKE_STATE/tilt.log"
-  [ ! -e "$P/.tilt.pid" ]
+  grep -q "tilt: stopped 14242" "$LO_FAKE_STATE/tilt.log"
+  [ ! -e "$P/clusters/dev.example.com/.tilt/state.json" ]
   run "$LO" status --root "$P" dev.example.com
   [ "$output" = "NotFound" ]
 }
