@@ -5,6 +5,7 @@
 # fake kind hands out its kubeconfig), so the ConfigMaps lo applies are real.
 
 load lib/tools
+load lib/fake_changes
 
 setup_file() {
   : "${LO_BIN:?LO_BIN must point at the bin folder of the build}"
@@ -39,23 +40,6 @@ setup() {
 
 teardown() {
   rm -rf "$T"
-}
-
-# The calls that changed the fake world, as "tool subcommand..." lines.
-changes() {
-  python3 - "$LO_FAKE_STATE/calls.jsonl" <<'EOF'
-import json, sys
-readonly = {("docker", "inspect"), ("docker", "ps"), ("docker", "info"), ("docker", "version"), ("kind", "get"),
-            ("docker", "network", "inspect"), ("docker", "network", "ls"), ("docker", "volume", "ls"),
-            ("docker", "volume", "inspect"), ("docker", "images"), ("kind", "version"),
-            ("docker", "container", "inspect"), ("docker", "logs")}
-for line in open(sys.argv[1]):
-    c = json.loads(line)
-    words = [c["tool"]] + [a for a in c["argv"] if not a.startswith("-")][:2]
-    if tuple(words[:2]) in readonly or tuple(words[:3]) in readonly:
-        continue
-    print(" ".join([c["tool"]] + c["argv"]))
-EOF
 }
 
 @test "provision: networks, registries, certs.d, kind cluster, nodes, kubeconfig, ConfigMaps in order" {

@@ -12,6 +12,8 @@
 # the new dev CA): the plan shows it as <...>, which matches any one word of
 # the run.
 
+load lib/fake_changes
+
 setup() {
   : "${LO_BIN:?LO_BIN must point at the bin folder of the build}"
   : "${LO_SRC:?LO_SRC must point at the source tree}"
@@ -99,26 +101,6 @@ if problems:
     sys.exit(1)
 EOF
 }
-
-# The calls that changed the fake world since the last reset.
-changes() {
-  [ -f "$LO_FAKE_STATE/calls.jsonl" ] || return 0
-  python3 - "$LO_FAKE_STATE/calls.jsonl" <<'EOF'
-import json, sys
-readonly = {("docker", "inspect"), ("docker", "ps"), ("docker", "info"), ("docker", "version"), ("kind", "get"),
-            ("docker", "network", "inspect"), ("docker", "network", "ls"), ("docker", "volume", "ls"),
-            ("docker", "volume", "inspect"), ("docker", "images"), ("kind", "version"),
-            ("docker", "container", "inspect"), ("docker", "logs")}
-for line in open(sys.argv[1]):
-    c = json.loads(line)
-    words = [c["tool"]] + [a for a in c["argv"] if not a.startswith("-")][:2]
-    if tuple(words[:2]) in readonly or tuple(words[:3]) in readonly:
-        continue
-    print(" ".join([c["tool"]] + c["argv"]))
-EOF
-}
-
-reset_calls() { rm -f "$LO_FAKE_STATE/calls.jsonl"; }
 
 @test "provision: the plan of a new cluster is its run (CA made by lo-registry, copied by lo-kind; CoreDNS)" {
   run parity provision 40 kubectl-lo provision --root "$P" lok8s.dev
