@@ -7,6 +7,9 @@
 //                 -> webhooks -> wait for workloads
 //   wait.cpp      waiting for health by WATCH
 //   progress.cpp  what the user sees (TTY and plain)
+//   stage.cpp     one stage of in-memory objects (kubectl lo bootstrap):
+//                 the engine's phases plus retries of admission webhooks
+//                 that are not ready yet
 #pragma once
 
 #include <chrono>
@@ -20,6 +23,7 @@
 #include "lo/readiness.hpp"
 #include "lo/spec.hpp"
 #include "lo/workspace.hpp"
+#include "progress.hpp"
 
 namespace lo::deploy {
 
@@ -98,5 +102,36 @@ ClusterChoice choose_cluster(const Plan& plan, const DeployOptions& options);
 // --- engine -------------------------------------------------------------------
 
 int run_deploy(const DeployOptions& options);
+
+// What deploying one target's objects did (deploy_objects).
+struct TargetOutcome {
+  size_t objects = 0, created = 0, configured = 0, unchanged = 0, workloads = 0;
+};
+
+// The engine's phases for one target's objects, as run_deploy runs them for
+// each target (engine.cpp). Throws lo::Error naming the objects that failed.
+TargetOutcome deploy_objects(KubeClient& client, const DeployOptions& options, const ClusterChoice& cluster,
+                             Progress& progress, const TargetPlan& target);
+
+// --- one stage of in-memory objects (stage.cpp) --------------------------------
+
+struct StageOptions {
+  // How long the stage may take to become healthy: CRDs Established, then
+  // workloads; also the bound for retrying webhooks that are not ready.
+  std::chrono::milliseconds timeout{std::chrono::seconds(180)};
+  bool wait = true;  // false: apply only, no readiness wait
+  size_t concurrency = 16;
+  std::chrono::milliseconds first_retry{std::chrono::milliseconds(500)};  // then doubling, up to 8s
+};
+
+// Applies `objects` as one stage called `name`: CRDs first and Established,
+// server-side apply (field manager lo, taking over conflicting fields as an
+// installer must), then the stage's Deployments, DaemonSets, StatefulSets
+// and Jobs until healthy. An apply refused because an admission webhook
+// cannot be called yet ("failed calling webhook", e.g. metallb's pool right
+// after its controller starts) is retried with backoff until `timeout`.
+// Throws lo::Error whose last problem says "stage <name>: ...".
+TargetOutcome apply_stage(KubeClient& client, const ClusterChoice& cluster, const std::string& name,
+                          const std::vector<Manifest>& objects, const StageOptions& options, Progress& progress);
 
 }  // namespace lo::deploy

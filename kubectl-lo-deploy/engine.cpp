@@ -14,10 +14,11 @@
 #include <iostream>
 #include <map>
 #include <set>
-#include <thread>
 
 #include "deploy.hpp"
+#include "lo/duration.hpp"
 #include "lo/log.hpp"
+#include "lo/parallel.hpp"
 #include "lo/yaml_json.hpp"
 #include "progress.hpp"
 #include "wait.hpp"
@@ -55,25 +56,6 @@ struct Item {
     return kind + "/" + (ns.empty() ? "" : ns + "/") + name;
   }
 };
-
-std::string seconds(clock::duration d) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1fs", std::chrono::duration<double>(d).count());
-  return buf;
-}
-
-template <typename F>
-void parallel_for(size_t n, size_t workers, F fn) {
-  std::atomic<size_t> next{0};
-  auto run = [&] {
-    for (size_t i; (i = next++) < n;) fn(i);
-  };
-  size_t count = std::min(n, std::max<size_t>(1, workers));
-  std::vector<std::thread> threads;
-  for (size_t i = 1; i < count; ++i) threads.emplace_back(run);
-  run();
-  for (auto& t : threads) t.join();
-}
 
 bool is_crd(const Item& it) { return it.group == "apiextensions.k8s.io" && it.kind == "CustomResourceDefinition"; }
 bool is_namespace(const Item& it) { return it.group.empty() && it.kind == "Namespace"; }
@@ -327,7 +309,7 @@ void Engine::apply_batch(const std::string& target, const std::string& phase, st
       progress_.result(it->display() + " " + outcome_word(it->outcome) + suffix);
     }
   }
-  log::debug(1, "[" + target + "] " + phase + " applied in " + seconds(clock::now() - start));
+  log::debug(1, "[" + target + "] " + phase + " applied in " + format_seconds(clock::now() - start));
   if (failed) fail_batch(target, phase, batch);
 }
 
@@ -344,7 +326,7 @@ void Engine::wait_for(const std::string& target, const std::string& what, std::v
   }
   WaitResult r = wait_healthy(client_, waits, start + o_.timeout, progress_);
   if (r.all_ready) {
-    progress_.note("[" + target + "] " + std::to_string(waits.size()) + " " + what + " ready in " + seconds(clock::now() - start));
+    progress_.note("[" + target + "] " + std::to_string(waits.size()) + " " + what + " ready in " + format_seconds(clock::now() - start));
     return;
   }
   std::vector<Problem> problems;
@@ -359,7 +341,7 @@ void Engine::wait_for(const std::string& target, const std::string& what, std::v
   std::string head = "target " + target + ": ";
   if (failed) head += std::to_string(failed) + " of " + std::to_string(waits.size()) + " " + what + " failed";
   else if (r.timed_out) head += std::to_string(pending) + " of " + std::to_string(waits.size()) + " " + what +
-                                " not ready after " + seconds(o_.timeout);
+                                " not ready after " + format_seconds(o_.timeout);
   else head += "waiting for " + what + " stopped";
   problems.push_back(Problem{Severity::Error, {}, head,
                              failed ? "fix the failing objects (kubectl describe shows their events) and deploy again"
@@ -420,7 +402,7 @@ void Engine::deploy_target(const TargetPlan& t, Totals& totals, std::vector<Json
   for (const auto& it : items) mine.add(it.outcome);
   progress_.note("[" + t.name + "] " + std::to_string(mine.objects()) + " objects " +
                  (o_.dry_run ? "checked" : "applied") + " (" + mine.text(o_.dry_run) + ") in " +
-                 seconds(clock::now() - start));
+                 format_seconds(clock::now() - start));
 
   // Phase 3: the target's own workloads.
   std::vector<Item*> workloads;
@@ -478,10 +460,19 @@ int run_deploy(const DeployOptions& o) {
                         std::to_string(plan.targets.size()) + " target" + (plan.targets.size() == 1 ? "" : "s") +
                         ", " + std::to_string(totals.objects()) + " objects (" + totals.text(o.dry_run) + ")";
   if (!o.dry_run && o.wait && totals.workloads) summary += ", " + std::to_string(totals.workloads) + " workloads ready";
-  summary += ", " + std::to_string(stats.requests) + " API requests in " + seconds(clock::now() - start);
+  summary += ", " + std::to_string(stats.requests) + " API requests in " + format_seconds(clock::now() - start);
   if (o.dry_run) summary += "; nothing was changed";
   progress.note(summary);
   return 0;
+}
+
+TargetOutcome deploy_objects(KubeClient& client, const DeployOptions& o, const ClusterChoice& cluster,
+                             Progress& progress, const TargetPlan& target) {
+  Engine engine(client, o, cluster, progress);
+  Totals totals;
+  std::vector<Json> applied;
+  engine.deploy_target(target, totals, applied);
+  return TargetOutcome{totals.objects(), totals.created, totals.configured, totals.unchanged, totals.workloads};
 }
 
 }  // namespace lo::deploy

@@ -19,6 +19,8 @@ int status(const Argv& args);
 int kubeconfig(const Argv& args);
 int up(const Argv& args);
 int down(const Argv& args);
+int bootstrap(const Argv& args);
+int addons(const Argv& args);
 int services(const Argv& args);
 int tilt(const Argv& args);
 

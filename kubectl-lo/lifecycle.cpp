@@ -2,6 +2,7 @@
 // Validation of the whole spec happens before any driver runs.
 #include <iostream>
 
+#include "bootstrap/bootstrap.hpp"
 #include "commands.hpp"
 #include "driver.hpp"
 #include "lo/cli.hpp"
@@ -17,19 +18,22 @@ using driver::Context;
 
 namespace {
 
-std::vector<Flag> flags_for(bool dry_run) {
+std::vector<Flag> flags_for(bool dry_run, bool bootstrap) {
   auto f = common_flags() + domain_flags();
   if (dry_run) {
     f.push_back({"dry-run", 0, false, "", "print the exact ordered plan and change nothing"});
     f.push_back({"force", 'f', false, "", "passed to drivers as LOK8S_FORCE=1"});
   }
+  if (bootstrap) f.push_back({"skip-bootstrap", 0, false, "", "do not apply spec.bootstrap (run 'kubectl lo bootstrap' later)"});
   return f;
 }
 
 // Parses, loads and validates; prints help and returns nullopt for -h.
-std::optional<Context> context(const Argv& args, bool dry_run_flag, const std::string& usage, const std::string& about) {
-  auto flags = flags_for(dry_run_flag);
+std::optional<Context> context(const Argv& args, bool dry_run_flag, const std::string& usage, const std::string& about,
+                               bool* skip_bootstrap = nullptr) {
+  auto flags = flags_for(dry_run_flag, skip_bootstrap != nullptr);
   Args a(flags, args);
+  if (skip_bootstrap) *skip_bootstrap = a.has("skip-bootstrap");
   if (a.has("help")) {
     std::cout << about << "\n\nUsage:\n  " << usage << "\n\nFlags:\n" << format_flags(flags);
     return std::nullopt;
@@ -56,8 +60,8 @@ Context cluster_of(Context c) {
   return c;
 }
 
-// Provision, post_provision, bootstrap; false when the driver handled all.
-void provision_flow(const Context& c) {
+// Provision, post_provision, bootstrap.
+void provision_flow(const Context& c, bool skip_bootstrap) {
   auto d = driver::driver_for(c);
   log::note("provisioning " + c.domain.ref.name + " (" + c.domain.spec.kindText + ") with driver " + d->name());
   int rc = d->provision(c);
@@ -66,25 +70,40 @@ void provision_flow(const Context& c) {
     return;
   }
   if (!c.dry_run) d->post_provision(c);
-  std::string entries;
-  if (c.domain.spec.kind == SpecKind::Lo) {
-    auto eff = effective_spec(c.domain.spec);
-    for (const auto& e : *eff.spec.bootstrap) entries += (entries.empty() ? "" : ", ") + e.name;
-  } else if (c.domain.spec.bootstrap) {
-    for (const auto& e : *c.domain.spec.bootstrap) entries += (entries.empty() ? "" : ", ") + e.name;
+  const std::string& name = c.domain.ref.name;
+  if (skip_bootstrap) {
+    log::note("bootstrap skipped (--skip-bootstrap): run 'kubectl lo bootstrap " + name + "' to apply spec.bootstrap");
+    return;
   }
-  if (!entries.empty())
-    log::note("no bootstrap yet: lo does not apply spec.bootstrap (" + entries +
-              ") in this version; apply those addons yourself (e.g. kubectl lo build + kubectl lo deploy)");
+  bootstrap::Options o;
+  o.root = c.ws.root.string();
+  o.domain = name;
+  o.verbosity = c.verbosity;
+  o.plan_only = c.dry_run;  // the plan only: rendering may need the network
+  if (!c.dry_run) o.kubeconfig = d->kubeconfig(c);
+  try {
+    bootstrap::run(o);
+  } catch (const Error& e) {
+    std::vector<Problem> problems = e.problems();
+    problems.push_back(Problem{Severity::Error, {},
+                               "provision of " + name + ": the cluster is up and stays, but its bootstrap did not finish",
+                               "fix the bootstrap and run 'kubectl lo bootstrap " + name +
+                                   "', or set spec.bootstrap explicitly (bootstrap: [] for none); "
+                                   "'kubectl lo provision --skip-bootstrap' provisions without it"});
+    throw Error(std::move(problems));
+  }
 }
 
 }  // namespace
 
 int provision(const Argv& args) {
-  auto c = context(args, true, "kubectl lo provision [DOMAIN] [--dry-run]",
-                   "Create the cluster of a domain with its kind's driver, then run post-provision and bootstrap.");
+  bool skip = false;
+  auto c = context(args, true, "kubectl lo provision [DOMAIN] [--dry-run] [--skip-bootstrap]",
+                   "Create the cluster of a domain with its kind's driver, then run post-provision and apply\n"
+                   "spec.bootstrap (kubectl lo bootstrap), unless the driver handled everything (exit 100).",
+                   &skip);
   if (!c) return kExitOk;
-  provision_flow(*c);
+  provision_flow(*c, skip);
   return kExitOk;
 }
 
@@ -116,11 +135,13 @@ int kubeconfig(const Argv& args) {
 }
 
 int up(const Argv& args) {
-  auto c = context(args, true, "kubectl lo up [DOMAIN] [--dry-run]",
+  bool skip = false;
+  auto c = context(args, true, "kubectl lo up [DOMAIN] [--dry-run] [--skip-bootstrap]",
                    "The one-shot dev flow: provision the cluster, bootstrap it, then start Tilt for the domain\n"
-                   "in the background (kubectl lo tilt up; a running one reloads its Tiltfile instead).");
+                   "in the background (kubectl lo tilt up; a running one reloads its Tiltfile instead).",
+                   &skip);
   if (!c) return kExitOk;
-  provision_flow(*c);
+  provision_flow(*c, skip);
   tilt::Launch l = tilt_launch(c->ws, c->domain.ref.name, std::nullopt);
   if (!c->dry_run && !find_program("tilt")) {
     log::note("the cluster is up. Tilt is not installed, so the live dev loop was not started:");

@@ -29,6 +29,8 @@ const Command kCommands[] = {
     {"destroy", "Tear down a domain's cluster", lo::cmd::destroy, nullptr},
     {"status", "Print a domain's cluster status", lo::cmd::status, nullptr},
     {"kubeconfig", "Print the path of a domain's kubeconfig", lo::cmd::kubeconfig, nullptr},
+    {"bootstrap", "Apply spec.bootstrap (CNI, load balancer, ...) stage by stage", lo::cmd::bootstrap, nullptr},
+    {"addons", "List the addons spec.bootstrap can name", lo::cmd::addons, nullptr},
     {"build", "Build kustomize targets into artifacts", nullptr, "kubectl-lo-build"},
     {"deploy", "Apply artifacts to the cluster in phases and wait until healthy", nullptr, "kubectl-lo-deploy"},
     {"kind", "Kind cluster config, containerd certs.d, kind lifecycle", nullptr, "lo-kind"},

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "lo/duration.hpp"
 #include "lo/error.hpp"
 #include "lo/log.hpp"
 
@@ -165,6 +166,28 @@ int verbosity(const Args& args) {
   } catch (...) {
   }
   throw UsageError("invalid verbosity '" + *v + "'", "use -v=N with N from 0 to 10");
+}
+
+std::chrono::milliseconds positive_duration_flag(const std::string& flag, const std::string& value,
+                                                 const std::string& example) {
+  auto d = parse_duration(value);
+  if (!d || d->count() <= 0)
+    throw UsageError("invalid --" + flag + " '" + value + "'", "give a positive duration such as " + example);
+  return *d;
+}
+
+long count_flag(const std::string& flag, const std::string& value, long min, long max) {
+  size_t used = 0;
+  long n = 0;
+  try {
+    n = std::stol(value, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != value.size() || n < min || n > max)
+    throw UsageError("invalid --" + flag + " '" + value + "'",
+                     "give a number from " + std::to_string(min) + " to " + std::to_string(max));
+  return n;
 }
 
 int guarded_main(const std::string& prefix, const std::function<int()>& body) {

@@ -1,5 +1,6 @@
 #include "objects.hpp"
 
+#include "admission.hpp"
 #include "defaults.hpp"
 #include "patch.hpp"
 #include "yaml_json.hpp"
@@ -212,11 +213,15 @@ Objects::Draft Objects::finish(const Target& t, const WriteOptions& o, const Obj
 }
 
 WriteResult Objects::write(const Target& t, const WriteOptions& o,
-                           const std::function<Draft(const ObjPtr& live)>& compute, bool creating) {
+                           const std::function<Draft(const ObjPtr& live)>& compute, bool creating, bool deleting) {
   const std::string key = t.type->storeKey();
   for (int attempt = 0; attempt < 1000; ++attempt) {
     ObjPtr live = store_.get(key, t.ns, t.name);
     Draft d = compute(live);
+    if (t.subresource.empty()) {
+      const json& seen = d.obj ? *d.obj : *live;
+      admit(store_, *t.type, t.ns, seen, deleting ? "DELETE" : live ? "UPDATE" : "CREATE");
+    }
     if (d.noop) return {live, 200, d.warnings};
     if (o.dryRun) return {d.deleteNow ? live : ObjPtr(d.obj), d.code, d.warnings};
     Store::Change change{key, t.ns, t.name, live, d.deleteNow ? nullptr : d.obj,
@@ -343,7 +348,7 @@ WriteResult Objects::remove(const Target& t, const json& options, const WriteOpt
     (*d.obj)["metadata"]["deletionTimestamp"] = nowRfc3339();
     (*d.obj)["metadata"]["deletionGracePeriodSeconds"] = 0;
     return d;
-  }, false);
+  }, false, true);
   if (!o.dryRun && t.type->plural == "namespaces" && t.type->group.empty() &&
       !store_.namespaceExists(t.name))
     store_.deleteNamespaceContents(t.name);

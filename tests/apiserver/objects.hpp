@@ -60,7 +60,8 @@ class Objects {
  private:
   struct Draft;
   WriteResult write(const Target& t, const WriteOptions& o,
-                    const std::function<Draft(const ObjPtr& live)>& compute, bool creating);
+                    const std::function<Draft(const ObjPtr& live)>& compute, bool creating,
+                    bool deleting = false);
   Draft finish(const Target& t, const WriteOptions& o, const ObjPtr& live, json next,
                const std::string& operation, Managers* applied);
 

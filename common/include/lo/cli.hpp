@@ -3,6 +3,7 @@
 // positionals, "--" ends flags. Mistakes are lo::UsageError (exit 2).
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <optional>
@@ -58,6 +59,14 @@ std::string output_format(const Args& args, const std::vector<std::string>& allo
 
 // Verbosity from -v / --v=N (kubectl uses --v=N; -v alone means 1).
 int verbosity(const Args& args);
+
+// The value of a flag such as --timeout: a positive duration (90s, 5m,
+// 1m30s). Throws UsageError naming the flag and `example` otherwise.
+std::chrono::milliseconds positive_duration_flag(const std::string& flag, const std::string& value,
+                                                 const std::string& example);
+// The value of a flag such as --parallel: a whole number from `min` to
+// `max`. Throws UsageError naming the flag otherwise.
+long count_flag(const std::string& flag, const std::string& value, long min, long max);
 
 // Runs a command body with lo's error handling: lo::Error problems printed as
 // "<prefix>: error: ..." on stderr, exit code from the error; anything else is
