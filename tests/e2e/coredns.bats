@@ -19,6 +19,8 @@ setup() {
   P="$T/project"
   mkdir -p "$P/clusters"
   cp -r "$LO_SRC/clusters/lok8s.dev" "$P/clusters/"
+  printf '  bootstrap: []\n' >> "$P/clusters/lok8s.dev/cluster.lok8s.yaml"  # bootstrap.bats tests bootstrap
+  cp "$P/clusters/lok8s.dev/cluster.lok8s.yaml" "$T/spec.orig"  # the spec without spec.coredns
   # A fresh API server per test: a new kind cluster's state.
   "$LO_BIN/../tests/lo-test-apiserver" --dir "$T/api" > "$T/api.log" 2>&1 &
   API_PID=$!
@@ -142,7 +144,7 @@ EOF
 @test "removing spec.coredns removes coredns-custom and restarts CoreDNS once; the Corefile stays valid" {
   with_hosts
   kubectl-lo provision --root "$P" lok8s.dev > /dev/null 2>&1
-  cp "$LO_SRC/clusters/lok8s.dev/cluster.lok8s.yaml" "$SPEC"
+  cp "$T/spec.orig" "$SPEC"
   run kubectl-lo provision --root "$P" lok8s.dev
   [ "$status" -eq 0 ]
   [[ "$output" == *"done: remove configmap kube-system/coredns-custom (spec.coredns is empty)"* ]]

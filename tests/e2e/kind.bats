@@ -247,6 +247,7 @@ EOF
 
 @test "OIDC: the auth config is rewritten in place (same inode), follows the spec, and has no authenticators once off" {
   spec="$P/clusters/lok8s.dev/cluster.lok8s.yaml"
+  cp "$spec" "$T/spec.orig"
   printf '  oidc:\n    issuer: https://id.example.com\n    clientID: kubectl\n' >> "$spec"
   run kubectl-lo provision --root "$P" lok8s.dev
   [ "$status" -eq 0 ]
@@ -279,7 +280,7 @@ EOF2
   grep -q "url: https://login.example.org" /dev/fd/7
   # OIDC off: the same file, with no authenticators (an API server keeps its last good
   # configuration when a reload fails, so an empty file would keep the old issuer)
-  cp "$LO_SRC/clusters/lok8s.dev/cluster.lok8s.yaml" "$spec"
+  cp "$T/spec.orig" "$spec"
   run kubectl-lo provision --root "$P" lok8s.dev
   [ "$status" -eq 0 ]
   [ "$(stat -c %i "$f")" = "$ino" ]

@@ -21,6 +21,7 @@ setup() {
   P="$T/project"
   mkdir -p "$P/clusters"
   cp -r "$LO_SRC/clusters/lok8s.dev" "$P/clusters/"
+  printf '  bootstrap: []\n' >> "$P/clusters/lok8s.dev/cluster.lok8s.yaml"  # bootstrap.bats tests bootstrap
   printf '  coredns:\n    hosts:\n      - name: app.lok8s.dev\n        target: gateway\n' >> "$P/clusters/lok8s.dev/cluster.lok8s.yaml"
   "$LO_BIN/../tests/lo-test-apiserver" --dir "$T/api" > "$T/api.log" 2>&1 &
   API_PID=$!
