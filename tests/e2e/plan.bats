@@ -95,6 +95,8 @@ for i in range(max(len(plan), len(run))):
 # what --dry-run printed: the steps (comments after "  # " aside), notes and hints
 shown = [l.split("  # ")[0] for l in printed if not l.startswith("# ") and not l.startswith("  hint: ")]
 shown = [l for l in shown if not l.startswith("run: KUBECONFIG=") or " tilt " not in l]  # Tilt's line: not a driver step
+# bootstrap (issue 16) prints its own plan, not yet through the Runner's step list
+shown = [l for l in shown if not l.startswith("bootstrap of ")]
 if shown != plan:
     problems.append("--dry-run printed other lines than its steps:\n  " + "\n  ".join(l for l in shown if l not in plan))
 if problems:
