@@ -20,7 +20,6 @@
 
 #include "lo/cli.hpp"
 #include "lo/fs.hpp"
-#include "lo/hash.hpp"
 #include "lo/log.hpp"
 #include "lo/sha256.hpp"
 #include "lo/spec.hpp"

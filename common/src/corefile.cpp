@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "lo/error.hpp"
-#include "lo/hash.hpp"
+#include "lo/sha256.hpp"
 
 namespace lo {
 
