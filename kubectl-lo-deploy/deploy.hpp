@@ -3,8 +3,13 @@
 //   main.cpp      flags -> DeployOptions
 //   plan.cpp      domain, targets, artifacts, --filter -> Plan (no network)
 //   cluster.cpp   which kubeconfig and context; the default namespace
+//   items.cpp     a target's objects mapped to resources and namespaces
 //   engine.cpp    per target: CRDs -> Established -> Namespaces -> the rest
-//                 -> webhooks -> wait for workloads
+//                 -> webhooks -> prune -> wait for workloads
+//   applyset.cpp  the target's ApplySet: parent, labels, tooling (KEP-3659)
+//   prune.cpp     members the target no longer contains; deletion in waves
+//   delete.cpp    deploy --delete TARGET: a whole set and its parent
+//   diff.cpp      kubectl lo diff: server-side dry run against the live objects
 //   wait.cpp      waiting for health by WATCH
 //   progress.cpp  what the user sees (TTY and plain)
 //   stage.cpp     one stage of in-memory objects (kubectl lo bootstrap):
@@ -34,6 +39,8 @@ struct LabelFilter {
 // Throws UsageError (exit 2) when `text` is not KEY=VALUE with a valid label
 // name and value.
 LabelFilter parse_filter(const std::string& text);
+// True when the object carries every lok8s.dev/KEY=VALUE label of `filters`.
+bool matches_filters(const Json& object, const std::vector<LabelFilter>& filters);
 
 // --image NAME=REF (images.cpp).
 struct ImageOverride {
@@ -59,6 +66,11 @@ struct DeployOptions {
   bool dry_run = false;                   // --dry-run=server
   bool force_conflicts = false;
   bool wait = true;                       // --wait=false skips the health wait
+  // --prune: delete the members of a target's ApplySet it no longer
+  // contains. Unset: off, with a notice naming what it would delete (pruning
+  // becomes the default in a later release); false: off, silently.
+  std::optional<bool> prune;
+  bool delete_targets = false;            // --delete TARGET...: remove their sets
   std::string output;                     // "", "yaml", "json"
   std::chrono::milliseconds timeout{std::chrono::seconds(120)};
   size_t concurrency = 16;
@@ -75,8 +87,9 @@ struct Manifest {
 struct TargetPlan {
   std::string name;
   std::vector<std::filesystem::path> files;
-  std::vector<Manifest> objects;  // after --filter
-  size_t unfiltered = 0;          // objects before --filter
+  std::vector<Manifest> objects;   // after --filter
+  std::vector<Manifest> excluded;  // what --filter left out: still the target's, never pruned
+  size_t unfiltered = 0;           // objects before --filter
 };
 
 struct Plan {
@@ -87,6 +100,8 @@ struct Plan {
   std::vector<TargetPlan> targets;
 };
 
+// With options.delete_targets no artifacts are read and the targets need
+// not exist on disk any more (only their names matter).
 Plan make_plan(const DeployOptions& options);
 
 // --- cluster ------------------------------------------------------------------
@@ -102,6 +117,11 @@ ClusterChoice choose_cluster(const Plan& plan, const DeployOptions& options);
 // --- engine -------------------------------------------------------------------
 
 int run_deploy(const DeployOptions& options);
+// deploy --delete TARGET...
+int run_delete(const DeployOptions& options);
+// kubectl lo diff: 0 nothing would change, 1 something would; errors
+// are thrown (main turns them into exit 2).
+int run_diff(const DeployOptions& options);
 
 // What deploying one target's objects did (deploy_objects).
 struct TargetOutcome {

@@ -27,7 +27,9 @@ int capi(const Argv& args);
 int kubeone(const Argv& args);
 
 // Runs the sibling binary (kubectl-lo-build, lo-kind, ...) in place of this
-// process, with `args` passed on unchanged. Returns only on failure.
-int dispatch(const std::string& binary, const Argv& args);
+// process, with `args` passed on unchanged and `argv0` as its name (a
+// binary that serves two commands tells them apart by it). Returns only on
+// failure.
+int dispatch(const std::string& binary, const Argv& args, const std::string& argv0 = {});
 
 }  // namespace lo::cmd

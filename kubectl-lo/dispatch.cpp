@@ -40,9 +40,9 @@ int version(const Argv& args) {
   return kExitOk;
 }
 
-int dispatch(const std::string& binary, const Argv& args) {
+int dispatch(const std::string& binary, const Argv& args, const std::string& argv0) {
   std::string target = driver::sibling_program(binary);
-  std::vector<std::string> words{binary};
+  std::vector<std::string> words{argv0.empty() ? binary : argv0};
   words.insert(words.end(), args.begin(), args.end());
   std::vector<char*> c_args;
   for (auto& w : words) c_args.push_back(w.data());

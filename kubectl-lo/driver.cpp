@@ -51,12 +51,14 @@ class LoDriver : public Driver {
   int provision(const Context& c) override {
     auto args = common_args(c);
     if (c.dry_run) args.push_back("--dry-run");
+    // One plan over both binaries: lo-kind plans with what lo-registry planned.
+    std::optional<PlanState> plan;
+    if (c.dry_run) plan.emplace();
     std::vector<std::string> up{"up"};
     up.insert(up.end(), args.begin(), args.end());
     if (int rc = run_sibling("lo-registry", up)) throw Error("registries of " + c.domain.ref.name + " failed (lo-registry exit " + std::to_string(rc) + ")");
     std::vector<std::string> create{"create"};
     create.insert(create.end(), args.begin(), args.end());
-    if (c.dry_run) create.push_back("--network-planned");
     if (int rc = run_sibling("lo-kind", create)) throw Error("kind cluster of " + c.domain.ref.name + " failed (lo-kind exit " + std::to_string(rc) + ")");
     return 0;
   }
@@ -64,6 +66,8 @@ class LoDriver : public Driver {
   void destroy(const Context& c) override {
     auto args = common_args(c);
     if (c.dry_run) args.push_back("--dry-run");
+    std::optional<PlanState> plan;
+    if (c.dry_run) plan.emplace();
     std::vector<std::string> del{"delete"};
     del.insert(del.end(), args.begin(), args.end());
     if (int rc = run_sibling("lo-kind", del)) throw Error("deleting the kind cluster failed (lo-kind exit " + std::to_string(rc) + ")");

@@ -15,6 +15,7 @@ struct Command {
   const char* summary;
   int (*run)(const lo::cmd::Argv&);
   const char* binary;  // set for dispatched commands
+  const char* argv0 = nullptr;  // the name it runs under, when not `binary`
 };
 
 const Command kCommands[] = {
@@ -35,6 +36,8 @@ const Command kCommands[] = {
     {"addons", "List the addons spec.bootstrap can name", lo::cmd::addons, nullptr},
     {"build", "Build kustomize targets into artifacts", nullptr, "kubectl-lo-build"},
     {"deploy", "Apply artifacts to the cluster in phases and wait until healthy", nullptr, "kubectl-lo-deploy"},
+    {"diff", "Show what a deploy would change, prune included (server-side dry run)", nullptr, "kubectl-lo-deploy",
+     "kubectl-lo-diff"},
     {"kind", "Kind cluster config, containerd certs.d, kind lifecycle", nullptr, "lo-kind"},
     {"registry", "Registry plan and lifecycle (build, cache, mirrors)", nullptr, "lo-registry"},
     {"version", "Print the version", lo::cmd::version, nullptr},
@@ -66,7 +69,7 @@ int main(int argc, char** argv) {
     lo::cmd::Argv rest(args.begin() + 1, args.end());
     for (const auto& c : kCommands) {
       if (word != c.name) continue;
-      if (c.binary) return lo::cmd::dispatch(c.binary, rest);
+      if (c.binary) return lo::cmd::dispatch(c.binary, rest, c.argv0 ? c.argv0 : "");
       return c.run(rest);
     }
     std::string names;

@@ -13,8 +13,6 @@
 //       ConfigMap is lo-kind's);
 //  upstream put `delete.enabled` at the top level of the config, where the
 //  registry ignores it; it belongs under `storage`.
-#include <openssl/evp.h>
-
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
@@ -23,6 +21,7 @@
 #include "lo/cli.hpp"
 #include "lo/fs.hpp"
 #include "lo/log.hpp"
+#include "lo/sha256.hpp"
 #include "lo/spec.hpp"
 #include "registry.hpp"
 
@@ -93,19 +92,6 @@ std::string render_config(const Registry& r, bool tls) {
 
 namespace {
 
-std::string sha256_hex(const std::string& data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned n = 0;
-  if (EVP_Digest(data.data(), data.size(), md, &n, EVP_sha256(), nullptr) != 1) throw Error("cannot compute a SHA-256 digest");
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < n; ++i) {
-    out += digits[md[i] >> 4];
-    out += digits[md[i] & 15];
-  }
-  return out;
-}
-
 // One field of a --mount value, CSV-quoted when it needs it (docker reads
 // --mount as a CSV record, so a path may hold ':' but a ',' needs quotes).
 std::string mount_field(const std::string& field) {
@@ -128,6 +114,9 @@ std::string config_hash(const Target& t, const Registry& r, const std::string& c
                         bool remote) {
   std::string in = std::string("image=") + registry_image() + "\nnetwork=" + r.network + "\nip=" + r.ip.str() +
                    "\ntls=" + (t.tls ? "true" : "false") + "\nconfig=" + config + "\nhealth=" + join(health_flags(t.tls), " ");
+  // A dry run that would create the CA cannot know its fingerprint: the plan
+  // shows a placeholder where the run has the hash.
+  if (t.tls && ca_fingerprint.empty()) return "<hash-once-the-dev-CA-exists>";
   if (t.tls) in += "\nca=" + ca_fingerprint;
   if (remote) {
     // The files are copied in, not mounted: a new certificate needs a new container.

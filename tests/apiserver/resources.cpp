@@ -2,6 +2,7 @@
 
 #include <mutex>
 #include <regex>
+#include <set>
 #include <tuple>
 
 namespace lotest {
@@ -54,6 +55,7 @@ const std::vector<Builtin>& builtins() {
       {"networking.k8s.io", "v1", "ingressclasses", "ingressclass", "IngressClass", false, {}, false, false, false},
       {"networking.k8s.io", "v1", "networkpolicies", "networkpolicy", "NetworkPolicy", true, {"netpol"}, false, true, false},
       {"coordination.k8s.io", "v1", "leases", "lease", "Lease", true, {}, false, false, false},
+      {"discovery.k8s.io", "v1", "endpointslices", "endpointslice", "EndpointSlice", true, {}, false, false, false},
       {"storage.k8s.io", "v1", "storageclasses", "storageclass", "StorageClass", false, {"sc"}, false, false, false},
       {"scheduling.k8s.io", "v1", "priorityclasses", "priorityclass", "PriorityClass", false, {"pc"}, false, false, false},
       {"admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations", "validatingwebhookconfiguration", "ValidatingWebhookConfiguration", false, {}, false, true, false},
@@ -98,6 +100,9 @@ Registry::Registry() {
     if (b.inAll) t->categories = {"all"};
     t->hasStatus = b.hasStatus;
     t->tracksGeneration = b.tracksGeneration;
+    static const std::set<std::string> returnObject = {"pods", "services", "serviceaccounts", "namespaces",
+                                                       "storageclasses", "customresourcedefinitions"};
+    t->returnsDeletedObject = returnObject.count(t->plural) > 0;
     types_[key(t->group, t->version, t->plural)] = t;
   }
 }
