@@ -23,6 +23,8 @@ int bootstrap(const Argv& args);
 int addons(const Argv& args);
 int services(const Argv& args);
 int tilt(const Argv& args);
+int capi(const Argv& args);
+int kubeone(const Argv& args);
 
 // Runs the sibling binary (kubectl-lo-build, lo-kind, ...) in place of this
 // process, with `args` passed on unchanged and `argv0` as its name (a

@@ -1,6 +1,8 @@
 // Built-in Lo driver (lo-registry up, then lo-kind create) and the external
 // driver executables for every other kind.
 #include "driver.hpp"
+#include "drivers/capi.hpp"
+#include "drivers/kubeone.hpp"
 
 #include <unistd.h>
 
@@ -174,6 +176,8 @@ std::unique_ptr<Driver> driver_for(const Context& c) {
                 "deploy to it with 'kubectl lo deploy " + c.domain.ref.name + "'; manage the cluster of spec.clusterRef.domain (" +
                     s.clusterRefDomain.value_or("?") + ") instead");
   if (s.kind == SpecKind::Lo) return std::make_unique<LoDriver>();
+  if (s.kind == SpecKind::Capi) return capi_driver();
+  if (s.kind == SpecKind::KubeOne) return kubeone_driver();
   std::string kind = lower(s.kindText);
   std::string exe = "lo-driver-" + kind;
   fs::path local = c.ws.root / ".lok8s" / "drivers" / kind / exe;

@@ -7,6 +7,7 @@
 #include "driver.hpp"
 #include "lo/cli.hpp"
 #include "lo/defaults.hpp"
+#include "lo/duration.hpp"
 #include "lo/exec.hpp"
 #include "lo/fs.hpp"
 #include "lo/log.hpp"
@@ -23,6 +24,7 @@ std::vector<Flag> flags_for(bool dry_run, bool bootstrap) {
   if (dry_run) {
     f.push_back({"dry-run", 0, false, "", "print the exact ordered plan and change nothing"});
     f.push_back({"force", 'f', false, "", "passed to drivers as LOK8S_FORCE=1"});
+    f.push_back({"timeout", 0, true, "DURATION", "how long a production driver waits for its cluster (Capi: 15m)"});
   }
   if (bootstrap) f.push_back({"skip-bootstrap", 0, false, "", "do not apply spec.bootstrap (run 'kubectl lo bootstrap' later)"});
   return f;
@@ -43,6 +45,10 @@ std::optional<Context> context(const Argv& args, bool dry_run_flag, const std::s
   c.dry_run = a.has("dry-run");
   c.force = a.has("force");
   c.verbosity = verbosity(a);
+  if (auto t = a.get("timeout")) {
+    c.timeout = parse_duration(*t);
+    if (!c.timeout) throw UsageError("--timeout: '" + *t + "' is not a duration", "e.g. 90s, 10m, 1m30s");
+  }
   log::set_verbosity(c.verbosity);
   auto choice = choose_domain(c.ws, a.get("domain"), a.positionals(), false);
   c.domain = load_domain(c.ws, choice.domain);

@@ -26,6 +26,8 @@ const Command kCommands[] = {
     {"down", "Stop Tilt and delete the cluster (shared registries stay)", lo::cmd::down, nullptr},
     {"services", "Print the project's services (services.yaml, profiles, lok8s.yaml), checked", lo::cmd::services, nullptr},
     {"tilt", "Run Tilt for a domain: up, down, status, ci (one Tilt per domain)", lo::cmd::tilt, nullptr},
+    {"capi", "Print the Cluster API resources of a Capi domain (render)", lo::cmd::capi, nullptr},
+    {"kubeone", "Print the kubeone.yaml of a KubeOne domain (render)", lo::cmd::kubeone, nullptr},
     {"provision", "Create a domain's cluster with its driver", lo::cmd::provision, nullptr},
     {"destroy", "Tear down a domain's cluster", lo::cmd::destroy, nullptr},
     {"status", "Print a domain's cluster status", lo::cmd::status, nullptr},
