@@ -11,34 +11,22 @@
 # (lib/coredns_sandbox.sh): root is needed, and no query leaves the machine.
 
 load lib/tools
+load lib/kind_project
 
 setup() {
-  : "${LO_BIN:?LO_BIN must point at the bin folder of the build}"
-  : "${LO_SRC:?LO_SRC must point at the source tree}"
-  T="$(mktemp -d)"
-  P="$T/project"
-  mkdir -p "$P/clusters"
-  cp -r "$LO_SRC/clusters/lok8s.dev" "$P/clusters/"
-  printf '  bootstrap: []\n' >> "$P/clusters/lok8s.dev/cluster.lok8s.yaml"  # bootstrap.bats tests bootstrap
+  lo_project
   cp "$P/clusters/lok8s.dev/cluster.lok8s.yaml" "$T/spec.orig"  # the spec without spec.coredns
-  # A fresh API server per test: a new kind cluster's state.
-  "$LO_BIN/../tests/lo-test-apiserver" --dir "$T/api" > "$T/api.log" 2>&1 &
-  API_PID=$!
-  for _ in $(seq 300); do [ -f "$T/api/url" ] && break; sleep 0.1; done
-  [ -f "$T/api/url" ]
+  lo_kind_apiserver  # a fresh API server per test: a new kind cluster's state
   export LO_FAKE_STATE="$T/world" CAROOT="$T/caroot" NO_COLOR=1
   export LO_FAKE_KUBECONFIG="$T/api/kubeconfig-cert.yaml"
   export PATH="$LO_SRC/tests/fakes/bin:$LO_BIN:$PATH"
   unset DOMAIN_NAME PATH_CLUSTERS LO_FAKE_FAIL LO_STEP_LOG
   K="kubectl --kubeconfig $T/api/kubeconfig-cert.yaml"
-  $K create --field-manager=kubeadm -f "$LO_SRC/tests/fixtures/coredns/kubeadm-coredns.yaml" > /dev/null
   SPEC="$P/clusters/lok8s.dev/cluster.lok8s.yaml"
 }
 
 teardown() {
-  kill "$API_PID" 2>/dev/null || true
-  wait "$API_PID" 2>/dev/null || true
-  rm -rf "$T"
+  lo_stop_apiserver
 }
 
 with_hosts() {

@@ -6,6 +6,7 @@
 
 load lib/tools
 load lib/fake_changes
+load lib/kind_project
 
 setup_file() {
   : "${LO_BIN:?LO_BIN must point at the bin folder of the build}"
@@ -26,12 +27,7 @@ teardown_file() {
 }
 
 setup() {
-  : "${LO_SRC:?LO_SRC must point at the source tree}"
-  T="$(mktemp -d)"
-  P="$T/project"
-  mkdir -p "$P/clusters"
-  cp -r "$LO_SRC/clusters/lok8s.dev" "$P/clusters/"
-  printf '  bootstrap: []\n' >> "$P/clusters/lok8s.dev/cluster.lok8s.yaml"  # bootstrap.bats tests bootstrap
+  lo_project
   export LO_FAKE_STATE="$T/world" CAROOT="$T/caroot" NO_COLOR=1
   export LO_FAKE_KUBECONFIG="$APISERVER_DIR/kubeconfig-cert.yaml"
   export PATH="$LO_SRC/tests/fakes/bin:$LO_BIN:$PATH"

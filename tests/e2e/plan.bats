@@ -13,22 +13,12 @@
 # the run.
 
 load lib/fake_changes
+load lib/kind_project
 
 setup() {
-  : "${LO_BIN:?LO_BIN must point at the bin folder of the build}"
-  : "${LO_SRC:?LO_SRC must point at the source tree}"
-  T="$(mktemp -d)"
-  P="$T/project"
-  mkdir -p "$P/clusters"
-  cp -r "$LO_SRC/clusters/lok8s.dev" "$P/clusters/"
-  printf '  bootstrap: []\n' >> "$P/clusters/lok8s.dev/cluster.lok8s.yaml"  # bootstrap.bats tests bootstrap
+  lo_project
   printf '  coredns:\n    hosts:\n      - name: app.lok8s.dev\n        target: gateway\n' >> "$P/clusters/lok8s.dev/cluster.lok8s.yaml"
-  "$LO_BIN/../tests/lo-test-apiserver" --dir "$T/api" > "$T/api.log" 2>&1 &
-  API_PID=$!
-  for _ in $(seq 300); do [ -f "$T/api/url" ] && break; sleep 0.1; done
-  [ -f "$T/api/url" ]
-  kubectl --kubeconfig "$T/api/kubeconfig-cert.yaml" create --field-manager=kubeadm \
-    -f "$LO_SRC/tests/fixtures/coredns/kubeadm-coredns.yaml" > /dev/null
+  lo_kind_apiserver
   export LO_FAKE_STATE="$T/world" CAROOT="$T/caroot" NO_COLOR=1
   export LO_FAKE_KUBECONFIG="$T/api/kubeconfig-cert.yaml"
   # docker and kind fakes, no tilt: `up` stops after provisioning
@@ -42,9 +32,7 @@ setup() {
 }
 
 teardown() {
-  kill "$API_PID" 2>/dev/null || true
-  wait "$API_PID" 2>/dev/null || true
-  rm -rf "$T"
+  lo_stop_apiserver
 }
 
 # parity NAME MIN_STEPS COMMAND...: runs COMMAND --dry-run, then COMMAND, and
