@@ -260,6 +260,7 @@ void Engine::apply_batch(const std::string& target, const std::string& phase, st
   std::vector<std::optional<std::map<std::string, Json>>> before(groups.size());
   parallel_for(groups.size(), o_.concurrency, [&](size_t g) {
     ListOptions lo;
+    lo.managed_fields = false;  // compared without them anyway (comparable())
     if (groups[g].second.size() == 1) lo.field_selector = "metadata.name=" + groups[g].second[0]->name;
     try {
       std::map<std::string, Json> now;

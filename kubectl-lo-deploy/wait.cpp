@@ -33,6 +33,7 @@ WaitResult wait_healthy(KubeClient& client, std::vector<WaitItem>& items,
   for (const auto& [path, idx] : groups) {
     threads.emplace_back([&, path = path, idx = idx] {
       ListOptions lopts;
+      lopts.managed_fields = false;  // health reads status and spec only
       if (idx.size() == 1) lopts.field_selector = "metadata.name=" + items[idx[0]].name;
       auto handler = [&](const WatchEvent& ev) -> bool {
         if (ev.type == WatchEvent::Type::Reset) return false;
