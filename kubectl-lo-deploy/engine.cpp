@@ -54,6 +54,10 @@ struct Item {
   std::string display() const {
     return kind + "/" + (ns.empty() ? "" : ns + "/") + name;
   }
+  // Its outcome line's fields in --log-format=json.
+  log::Fields fields(const std::string& target) const {
+    return {{"target", target}, {"object", display()}, {"outcome", outcome_word(outcome)}};
+  }
 };
 
 std::string seconds(clock::duration d) {
@@ -321,11 +325,11 @@ void Engine::apply_batch(const std::string& target, const std::string& phase, st
   for (Item* it : batch) {
     if (it->outcome == Outcome::Failed) {
       ++failed;
-      progress_.fail(it->display() + ": " + it->note);
+      progress_.fail(it->display() + ": " + it->note, it->fields(target));
     } else if (it->outcome == Outcome::Unchecked) {
-      progress_.result(it->display() + " " + outcome_word(it->outcome) + ": " + it->note);
+      progress_.result(it->display() + " " + outcome_word(it->outcome) + ": " + it->note, it->fields(target));
     } else if (it->outcome != Outcome::Unchanged || o_.dry_run || o_.verbosity >= 1) {
-      progress_.result(it->display() + " " + outcome_word(it->outcome) + suffix);
+      progress_.result(it->display() + " " + outcome_word(it->outcome) + suffix, it->fields(target));
     }
   }
   log::debug(1, "[" + target + "] " + phase + " applied in " + seconds(clock::now() - start));
@@ -410,7 +414,8 @@ void Engine::deploy_target(const TargetPlan& t, Totals& totals, std::vector<Json
     auto unchecked = [](Item* it) { return it->outcome == Outcome::Unchecked; };
     for (auto* list : {&rest, &late}) {
       for (Item* it : *list)
-        if (unchecked(it)) progress_.result(it->display() + " " + outcome_word(it->outcome) + ": " + it->note);
+        if (unchecked(it))
+          progress_.result(it->display() + " " + outcome_word(it->outcome) + ": " + it->note, it->fields(t.name));
       list->erase(std::remove_if(list->begin(), list->end(), unchecked), list->end());
     }
   }
@@ -454,7 +459,7 @@ int run_deploy(const DeployOptions& o) {
   auto start = clock::now();
   Plan plan = make_plan(o);
   ClusterChoice cluster = choose_cluster(plan, o);
-  Progress progress(log::stderr_is_tty(), o.output.empty());
+  Progress progress(o.output.empty());
 
   std::string targets;
   for (const auto& t : plan.targets) targets += (targets.empty() ? "" : ", ") + t.name;

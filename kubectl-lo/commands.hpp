@@ -1,27 +1,21 @@
-// The commands of kubectl-lo. main.cpp parses nothing but the command word;
-// each command parses its own flags (cli.hpp) and returns an exit code.
+// The commands of kubectl-lo, one table entry each (lo/cli.hpp): its name,
+// help and flags next to its code. main.cpp lists them; the commands other
+// binaries serve (build, deploy, kind, registry) are entries there.
 #pragma once
 
-#include <string>
-#include <vector>
+#include "lo/cli.hpp"
 
 namespace lo::cmd {
 
-using Argv = std::vector<std::string>;
-
-int use(const Argv& args);
-int spec(const Argv& args);
-int lint(const Argv& args);
-int version(const Argv& args);
-int provision(const Argv& args);
-int destroy(const Argv& args);
-int status(const Argv& args);
-int kubeconfig(const Argv& args);
-int up(const Argv& args);
-int down(const Argv& args);
-
-// Runs the sibling binary (kubectl-lo-build, lo-kind, ...) in place of this
-// process, with `args` passed on unchanged. Returns only on failure.
-int dispatch(const std::string& binary, const Argv& args);
+extern const cli::Command use_command;
+extern const cli::Command spec_command;
+extern const cli::Command lint_command;
+extern const cli::Command up_command;
+extern const cli::Command down_command;
+extern const cli::Command provision_command;
+extern const cli::Command destroy_command;
+extern const cli::Command status_command;
+extern const cli::Command kubeconfig_command;
+extern const cli::Command version_command;
 
 }  // namespace lo::cmd

@@ -11,7 +11,6 @@
 
 #include "commands.hpp"
 #include "driver.hpp"
-#include "lo/cli.hpp"
 #include "lo/defaults.hpp"
 #include "lo/exec.hpp"
 #include "lo/fs.hpp"
@@ -23,30 +22,23 @@ using driver::Context;
 
 namespace {
 
-std::vector<Flag> flags_for(bool dry_run) {
-  auto f = common_flags() + domain_flags();
-  if (dry_run) {
-    f.push_back({"dry-run", 0, false, "", "print the exact ordered plan and change nothing"});
-    f.push_back({"force", 'f', false, "", "passed to drivers as LOK8S_FORCE=1"});
-  }
-  return f;
+void lifecycle_flags(cli::Options& o) {
+  cli::domain_flag(o);
+  o.add_options()
+      ("dry-run", cli::boolean(), "print the exact ordered plan and change nothing")
+      ("force,f", cli::boolean(), "passed to drivers as LOK8S_FORCE=1");
 }
 
-// Parses, loads and validates; prints help and returns nullopt for -h.
-std::optional<Context> context(const Argv& args, bool dry_run_flag, const std::string& usage, const std::string& about) {
-  auto flags = flags_for(dry_run_flag);
-  Args a(flags, args);
-  if (a.has("help")) {
-    std::cout << about << "\n\nUsage:\n  " << usage << "\n\nFlags:\n" << format_flags(flags);
-    return std::nullopt;
-  }
-  Context c{find_workspace(a.get("root")), {}, a.has("dry-run"), a.has("force"), verbosity(a)};
-  log::set_verbosity(c.verbosity);
-  auto choice = choose_domain(c.ws, a.get("domain"), a.positionals(), false);
-  c.domain = load_domain(c.ws, choice.domain);
-  for (const auto& w : c.domain.spec.warnings) log::problem("kubectl lo", w);
-  if (c.domain.spec.kind == SpecKind::Lo) effective_spec(c.domain.spec);  // every spec error before any action
-  return c;
+// Loads and validates the domain, every spec error before any action. The
+// context is made whole, from what was loaded: nothing in it is first made
+// empty and then overwritten.
+Context context(const cli::Args& a) {
+  Workspace ws = find_workspace(a.get("root"));
+  auto choice = choose_domain(ws, a.get("domain"), a.positionals(), false);
+  LoadedDomain domain = load_domain(ws, choice.domain);
+  for (const auto& w : domain.spec.warnings) log::problem("kubectl lo", w);
+  if (domain.spec.kind == SpecKind::Lo) effective_spec(domain.spec);
+  return Context{std::move(ws), std::move(domain), a.has("dry-run"), a.has("force"), a.verbosity()};
 }
 
 // The cluster domain behind a domain: itself, or a Deploy domain's clusterRef.
@@ -82,92 +74,74 @@ void provision_flow(const Context& c) {
 
 fs::path tilt_pid_file(const Context& c) { return c.ws.root / ".tilt.pid"; }
 
-}  // namespace
-
-int provision(const Argv& args) {
-  auto c = context(args, true, "kubectl lo provision [DOMAIN] [--dry-run]",
-                   "Create the cluster of a domain with its kind's driver, then run post-provision and bootstrap.");
-  if (!c) return kExitOk;
-  provision_flow(*c);
+int provision(const cli::Args& a) {
+  provision_flow(context(a));
   return kExitOk;
 }
 
-int destroy(const Argv& args) {
-  auto c = context(args, true, "kubectl lo destroy [DOMAIN] [--dry-run]",
-                   "Tear down the cluster of a domain with its kind's driver. Shared registry mirrors stay.");
-  if (!c) return kExitOk;
-  driver::driver_for(*c)->destroy(*c);
+int destroy(const cli::Args& a) {
+  Context c = context(a);
+  driver::driver_for(c)->destroy(c);
   return kExitOk;
 }
 
-int status(const Argv& args) {
-  auto c = context(args, false, "kubectl lo status [DOMAIN]",
-                   "Print the cluster status of a domain (Lo: Running or NotFound); a deployment domain\n"
-                   "reports the cluster of its clusterRef.");
-  if (!c) return kExitOk;
-  Context cl = cluster_of(*c);
+int status(const cli::Args& a) {
+  Context cl = cluster_of(context(a));
   std::cout << driver::driver_for(cl)->status(cl) << "\n";
   return kExitOk;
 }
 
-int kubeconfig(const Argv& args) {
-  auto c = context(args, false, "kubectl lo kubeconfig [DOMAIN]",
-                   "Print the path of the kubeconfig of a domain's cluster (written if needed).");
-  if (!c) return kExitOk;
-  Context cl = cluster_of(*c);
+int kubeconfig(const cli::Args& a) {
+  Context cl = cluster_of(context(a));
   std::cout << driver::driver_for(cl)->kubeconfig(cl) << "\n";
   return kExitOk;
 }
 
-int up(const Argv& args) {
-  auto c = context(args, true, "kubectl lo up [DOMAIN] [--dry-run]",
-                   "The one-shot dev flow: provision the cluster, bootstrap it, then run 'tilt up' in the project.");
-  if (!c) return kExitOk;
-  provision_flow(*c);
+int up(const cli::Args& a) {
+  Context c = context(a);
+  provision_flow(c);
   std::vector<std::string> tilt{"tilt", "up"};
   ExecOptions o;
-  o.env["KUBECONFIG"] = c->kubeconfig().string();
-  o.env["DOMAIN_NAME"] = c->domain.ref.name;
-  o.cwd = c->ws.root;
-  if (c->dry_run) {
-    std::cout << "run: KUBECONFIG=" << c->kubeconfig().string() << " DOMAIN_NAME=" << c->domain.ref.name << " "
-              << argv_to_display(tilt) << "  (in " << c->ws.root.string() << ")\n";
+  o.env["KUBECONFIG"] = c.kubeconfig().string();
+  o.env["DOMAIN_NAME"] = c.domain.ref.name;
+  o.cwd = c.ws.root;
+  if (c.dry_run) {
+    std::cout << "run: KUBECONFIG=" << c.kubeconfig().string() << " DOMAIN_NAME=" << c.domain.ref.name << " "
+              << argv_to_display(tilt) << "  (in " << c.ws.root.string() << ")\n";
     return kExitOk;
   }
   if (!find_program("tilt")) {
     log::note("the cluster is up. Tilt is not installed, so the live dev loop was not started:");
-    log::note("  install it (https://docs.tilt.dev/install.html), then run 'tilt up' in " + c->ws.root.string() +
-              " with KUBECONFIG=" + c->kubeconfig().string());
+    log::note("  install it (https://docs.tilt.dev/install.html), then run 'tilt up' in " + c.ws.root.string() +
+              " with KUBECONFIG=" + c.kubeconfig().string());
     return kExitOk;
   }
   // Tilt runs in the foreground; its pid is kept so 'kubectl lo down' can stop it.
   pid_t pid = ::fork();
   if (pid == 0) {
-    ::setenv("KUBECONFIG", c->kubeconfig().c_str(), 1);
-    ::setenv("DOMAIN_NAME", c->domain.ref.name.c_str(), 1);
-    if (::chdir(c->ws.root.c_str()) != 0) ::_exit(127);
+    ::setenv("KUBECONFIG", c.kubeconfig().c_str(), 1);
+    ::setenv("DOMAIN_NAME", c.domain.ref.name.c_str(), 1);
+    if (::chdir(c.ws.root.c_str()) != 0) ::_exit(127);
     ::execlp("tilt", "tilt", "up", static_cast<char*>(nullptr));
     ::_exit(127);
   }
-  write_file_atomic(tilt_pid_file(*c), std::to_string(pid) + "\n");
+  write_file_atomic(tilt_pid_file(c), std::to_string(pid) + "\n");
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   std::error_code ec;
-  fs::remove(tilt_pid_file(*c), ec);
+  fs::remove(tilt_pid_file(c), ec);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-int down(const Argv& args) {
-  auto c = context(args, true, "kubectl lo down [DOMAIN] [--dry-run]",
-                   "Stop Tilt, delete the cluster, keep the shared registry mirrors.");
-  if (!c) return kExitOk;
+int down(const cli::Args& a) {
+  Context c = context(a);
   std::error_code ec;
-  if (fs::exists(tilt_pid_file(*c), ec)) {
+  if (fs::exists(tilt_pid_file(c), ec)) {
     pid_t pid = 0;
-    std::ifstream(tilt_pid_file(*c)) >> pid;
+    std::ifstream(tilt_pid_file(c)) >> pid;
     if (pid > 0 && ::kill(pid, 0) == 0) {
-      if (c->dry_run) {
+      if (c.dry_run) {
         std::cout << "stop: tilt (pid " << pid << ")\n";
       } else {
         ::kill(pid, SIGTERM);
@@ -175,10 +149,73 @@ int down(const Argv& args) {
         log::note("stopped tilt (pid " + std::to_string(pid) + ")");
       }
     }
-    if (!c->dry_run) fs::remove(tilt_pid_file(*c), ec);
+    if (!c.dry_run) fs::remove(tilt_pid_file(c), ec);
   }
-  driver::driver_for(*c)->destroy(*c);
+  driver::driver_for(c)->destroy(c);
   return kExitOk;
 }
+
+}  // namespace
+
+const cli::Command provision_command{
+    .name = "provision",
+    .summary = "Create a domain's cluster with its driver",
+    .usage = "[DOMAIN] [--dry-run]",
+    .about = "Create the cluster of a domain with its kind's driver, then run post-provision and bootstrap.",
+    .flags = lifecycle_flags,
+    .run = provision,
+    .words = cli::Words::Domain,
+};
+
+const cli::Command destroy_command{
+    .name = "destroy",
+    .summary = "Tear down a domain's cluster",
+    .usage = "[DOMAIN] [--dry-run]",
+    .about = "Tear down the cluster of a domain with its kind's driver. Shared registry mirrors stay.",
+    .flags = lifecycle_flags,
+    .run = destroy,
+    .words = cli::Words::Domain,
+};
+
+const cli::Command status_command{
+    .name = "status",
+    .summary = "Print a domain's cluster status",
+    .usage = "[DOMAIN]",
+    .about = "Print the cluster status of a domain (Lo: Running or NotFound); a deployment domain\n"
+             "reports the cluster of its clusterRef.",
+    .flags = cli::domain_flag,
+    .run = status,
+    .words = cli::Words::Domain,
+};
+
+const cli::Command kubeconfig_command{
+    .name = "kubeconfig",
+    .summary = "Print the path of a domain's kubeconfig",
+    .usage = "[DOMAIN]",
+    .about = "Print the path of the kubeconfig of a domain's cluster (written if needed).",
+    .flags = cli::domain_flag,
+    .run = kubeconfig,
+    .words = cli::Words::Domain,
+};
+
+const cli::Command up_command{
+    .name = "up",
+    .summary = "Provision, bootstrap and start Tilt: the one-shot dev flow",
+    .usage = "[DOMAIN] [--dry-run]",
+    .about = "The one-shot dev flow: provision the cluster, bootstrap it, then run 'tilt up' in the project.",
+    .flags = lifecycle_flags,
+    .run = up,
+    .words = cli::Words::Domain,
+};
+
+const cli::Command down_command{
+    .name = "down",
+    .summary = "Stop Tilt and delete the cluster (shared registries stay)",
+    .usage = "[DOMAIN] [--dry-run]",
+    .about = "Stop Tilt, delete the cluster, keep the shared registry mirrors.",
+    .flags = lifecycle_flags,
+    .run = down,
+    .words = cli::Words::Domain,
+};
 
 }  // namespace lo::cmd

@@ -23,7 +23,6 @@
 #include "apex.hpp"
 #include "commands.hpp"
 #include "lo/addons.hpp"
-#include "lo/cli.hpp"
 #include "lo/fs.hpp"
 #include "lo/defaults.hpp"
 #include "lo/kustomization.hpp"
@@ -203,20 +202,7 @@ void check_planes(std::map<std::string, DomainResult*>& by_name, const std::vect
   }
 }
 
-}  // namespace
-
-int lint(const Argv& args) {
-  auto flags = common_flags();
-  Args a(flags, args);
-  if (a.has("help")) {
-    std::cout << "Check specs, targets and the project layout: spec fields and defaults, folder names,\n"
-                 "bootstrap entries, target kustomizations, Deploy clusterRefs, one cluster per plane,\n"
-                 "and that dev clusters run the Kubernetes version of their production cluster.\n"
-                 "With no DOMAIN every domain is checked. Exit 1 when there is any error.\n\n"
-                 "Usage:\n  kubectl lo lint [DOMAIN...]\n\nFlags:\n"
-              << format_flags(flags);
-    return kExitOk;
-  }
+int lint(const cli::Args& a) {
   Workspace ws = find_workspace(a.get("root"));
   std::vector<DomainRef> all = list_domains(ws);
   std::set<std::string> selected;
@@ -279,5 +265,19 @@ int lint(const Argv& args) {
             << (errors == 1 ? " error, " : " errors, ") << warnings << (warnings == 1 ? " warning" : " warnings") << "\n";
   return errors ? kExitFailure : kExitOk;
 }
+
+}  // namespace
+
+const cli::Command lint_command{
+    .name = "lint",
+    .summary = "Check specs, targets and the project layout",
+    .usage = "[DOMAIN...]",
+    .about = "Check specs, targets and the project layout: spec fields and defaults, folder names,\n"
+             "bootstrap entries, target kustomizations, Deploy clusterRefs, one cluster per plane,\n"
+             "and that dev clusters run the Kubernetes version of their production cluster.\n"
+             "With no DOMAIN every domain is checked. Exit 1 when there is any error.",
+    .run = lint,
+    .words = cli::Words::Domains,
+};
 
 }  // namespace lo::cmd

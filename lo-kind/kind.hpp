@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "lo/cli.hpp"
 #include "lo/defaults.hpp"
 #include "lo/spec.hpp"
 #include "lo/workspace.hpp"
@@ -57,11 +58,12 @@ nlohmann::ordered_json registries_config_map(const EffectiveSpec& eff);
 nlohmann::ordered_json coredns_custom_data(const Target& t);
 void apply_cluster_objects(lo::Runner& run, const Target& t);
 
-int cmd_config(const std::vector<std::string>& args);
-int cmd_certs_d(const std::vector<std::string>& args);
-int cmd_create(const std::vector<std::string>& args);
-int cmd_delete(const std::vector<std::string>& args);
-int cmd_status(const std::vector<std::string>& args);
-int cmd_kubeconfig(const std::vector<std::string>& args);
+// The commands (lo/cli.hpp), listed by main.cpp.
+extern const lo::cli::Command config_command;
+extern const lo::cli::Command certs_d_command;
+extern const lo::cli::Command create_command;
+extern const lo::cli::Command delete_command;
+extern const lo::cli::Command status_command;
+extern const lo::cli::Command kubeconfig_command;
 
 }  // namespace lo::kind

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "lo/certs.hpp"
+#include "lo/cli.hpp"
 #include "lo/defaults.hpp"
 #include "lo/docker.hpp"
 #include "lo/runner.hpp"
@@ -66,9 +67,11 @@ struct Invocation {
   Options opt;
   Target target;
 };
-// Parses the flags of a lifecycle command and loads its domain. nullopt
-// when -h/--help printed the help (`usage`: the text above the flags).
-std::optional<Invocation> parse(const std::vector<std::string>& args, const std::string& usage, bool takes_output);
+// The flags of the lifecycle commands: --domain, -S/--shared, --dry-run
+// (status adds -o).
+void lifecycle_flags(cli::Options& o);
+// Reads those flags and loads the domain.
+Invocation invocation(const cli::Args& a, bool takes_output);
 
 // --- config.cpp ---------------------------------------------------------------
 // The distribution (registry:2) config of one registry.
@@ -111,10 +114,10 @@ std::vector<Registry> selected(const Target& t, bool with_shared);
 // Containers labelled for this domain that the plan no longer has.
 std::vector<std::string> orphans(const Target& t, const std::map<std::string, Container>& have);
 
-// --- commands --------------------------------------------------------------------
-int cmd_up(const std::vector<std::string>& args);
-int cmd_down(const std::vector<std::string>& args);
-int cmd_clean(const std::vector<std::string>& args);
-int cmd_status(const std::vector<std::string>& args);
+// --- commands (lo/cli.hpp), listed by main.cpp -----------------------------------
+extern const cli::Command up_command;
+extern const cli::Command down_command;
+extern const cli::Command clean_command;
+extern const cli::Command status_command;
 
 }  // namespace lo::registry

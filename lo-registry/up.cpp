@@ -22,11 +22,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* kUpUsage =
-    "Start the registries of a Lo domain: build, cache and the pull-through mirrors, on their docker\n"
-    "networks, with TLS from the development CA unless spec.registries.tls is false.\n\n"
-    "Usage:\n  lo-registry up [DOMAIN] [--dry-run]\n  kubectl lo registry up [DOMAIN]\n";
-
 bool same_file(const fs::path& p, const std::string& content) {
   std::error_code ec;
   if (!fs::is_regular_file(p, ec)) return false;
@@ -37,13 +32,10 @@ bool same_file(const fs::path& p, const std::string& content) {
   }
 }
 
-}  // namespace
-
-int cmd_up(const std::vector<std::string>& args) {
-  auto inv = parse(args, kUpUsage, false);
-  if (!inv) return kExitOk;
-  const Target& t = inv->target;
-  Runner runner(inv->opt.dry_run, inv->opt.dry_run ? std::cout : std::cerr);
+int up(const cli::Args& a) {
+  auto inv = invocation(a, false);
+  const Target& t = inv.target;
+  Runner runner(inv.opt.dry_run);
   docker::Docker d(runner);
 
   // 1. networks
@@ -112,5 +104,19 @@ int cmd_up(const std::vector<std::string>& args) {
                 "); `lo-registry status` shows them");
   return kExitOk;
 }
+
+}  // namespace
+
+const cli::Command up_command{
+    .name = "up",
+    .summary = "Start the networks, certificates and registry containers (idempotent)",
+    .usage = "[DOMAIN] [--dry-run]",
+    .about = "Start the registries of a Lo domain: build, cache and the pull-through mirrors, on their docker\n"
+             "networks, with TLS from the development CA unless spec.registries.tls is false.",
+    .flags = lifecycle_flags,
+    .run = up,
+    .words = cli::Words::Domain,
+    .alias = "u",
+};
 
 }  // namespace lo::registry

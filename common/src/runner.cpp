@@ -1,18 +1,32 @@
 #include "lo/runner.hpp"
 
-#include <ostream>
+#include <iostream>
 
 #include "lo/error.hpp"
 #include "lo/fs.hpp"
+#include "lo/log.hpp"
 
 namespace lo {
 
-Runner::Runner(bool dry_run, std::ostream& out) : dry_run_(dry_run), out_(out) {}
+Runner::Runner(bool dry_run) : dry_run_(dry_run), out_(nullptr) {}
 
-void Runner::record(const std::string& line) {
-  done_.push_back(line);
-  out_ << line << "\n";
-  out_.flush();
+Runner::Runner(bool dry_run, std::ostream& out) : dry_run_(dry_run), out_(&out) {}
+
+void Runner::line(const std::string& text) {
+  if (out_) {
+    *out_ << text << "\n";
+    out_->flush();
+  } else if (dry_run_) {
+    std::cout << text << "\n";
+    std::cout.flush();
+  } else {
+    log::note(text);
+  }
+}
+
+void Runner::record(const std::string& text) {
+  done_.push_back(text);
+  line(text);
 }
 
 void Runner::fail(const std::string& what, const std::string& detail, const std::string& hint) {
@@ -47,8 +61,7 @@ static std::string with_env(const std::vector<std::string>& argv, const ExecOpti
 ExecResult Runner::change(const std::string& what, const std::vector<std::string>& argv, const ExecOptions& options) {
   std::string shown = with_env(argv, options);
   if (dry_run_) {
-    out_ << "run: " << shown << (options.stdin_data ? "  (stdin: " + std::to_string(options.stdin_data->size()) + " bytes)" : "")
-         << "\n";
+    line("run: " + shown + (options.stdin_data ? "  (stdin: " + std::to_string(options.stdin_data->size()) + " bytes)" : ""));
     done_.push_back("run: " + shown);
     ExecResult ok;
     ok.exit_code = 0;
@@ -82,7 +95,7 @@ void Runner::write_file(const std::string& what, const std::filesystem::path& pa
   char m[8];
   std::snprintf(m, sizeof m, "%04o", static_cast<unsigned>(mode));
   if (dry_run_) {
-    out_ << "write: " << path.string() << " (" << m << ", " << content.size() << " bytes)  # " << what << "\n";
+    line("write: " + path.string() + " (" + m + ", " + std::to_string(content.size()) + " bytes)  # " + what);
     done_.push_back("write: " + path.string());
     return;
   }
@@ -96,7 +109,7 @@ void Runner::write_file(const std::string& what, const std::filesystem::path& pa
 
 void Runner::remove(const std::string& what, const std::filesystem::path& path) {
   if (dry_run_) {
-    out_ << "remove: " << path.string() << "  # " << what << "\n";
+    line("remove: " + path.string() + "  # " + what);
     done_.push_back("remove: " + path.string());
     return;
   }
@@ -115,7 +128,7 @@ void Runner::step(const std::string& verb, const std::string& target, const std:
 
 void Runner::step_if(const std::string& verb, const std::string& target, const std::function<bool()>& action) {
   if (dry_run_) {
-    out_ << verb << ": " << target << "\n";
+    line(verb + ": " + target);
     done_.push_back(verb + ": " + target);
     return;
   }
@@ -128,9 +141,6 @@ void Runner::step_if(const std::string& verb, const std::string& target, const s
   if (changed) record("done: " + verb + " " + target);
 }
 
-void Runner::note(const std::string& line) {
-  out_ << (dry_run_ ? "# " : "") << line << "\n";
-  out_.flush();
-}
+void Runner::note(const std::string& text) { line((dry_run_ ? "# " : "") + text); }
 
 }  // namespace lo
