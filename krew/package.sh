@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds a release archive for krew and renders krew/lo.yaml for it.
 #   krew/package.sh [OUT_DIR] [BASE_URI]
-# The archive holds the five binaries, addons/ and LICENSE under lo-<version>/.
+# The archive holds the five binaries, the kubectl_complete-* helpers, addons/
+# and LICENSE under lo-<version>/.
 # Test locally with: kubectl krew install --manifest=OUT/lo.yaml --archive=OUT/lo-*.tar.gz
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +14,8 @@ cmake --build build-release >/dev/null
 stage="$out/lo-$version"
 rm -rf "$stage"
 mkdir -p "$stage"
-for b in kubectl-lo kubectl-lo-build kubectl-lo-deploy lo-kind lo-registry; do
+for b in kubectl-lo kubectl-lo-build kubectl-lo-deploy lo-kind lo-registry \
+  kubectl_complete-lo kubectl_complete-lo-build kubectl_complete-lo-deploy; do
   install -m 0755 "build-release/bin/$b" "$stage/$b"
 done
 cp -r addons "$stage/addons"

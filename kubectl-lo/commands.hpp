@@ -17,5 +17,6 @@ extern const cli::Command destroy_command;
 extern const cli::Command status_command;
 extern const cli::Command kubeconfig_command;
 extern const cli::Command version_command;
+extern const cli::Command completion_command;
 
 }  // namespace lo::cmd

@@ -18,6 +18,7 @@ const Command* const kCommands[] = {
     &lo::cmd::use_command,  &lo::cmd::spec_command,       &lo::cmd::lint_command,    &lo::cmd::up_command,
     &lo::cmd::down_command, &lo::cmd::provision_command,  &lo::cmd::destroy_command, &lo::cmd::status_command,
     &lo::cmd::kubeconfig_command, &kBuild, &kDeploy, &kKind, &kRegistry, &lo::cmd::version_command,
+    &lo::cmd::completion_command,
 };
 
 const lo::cli::Program kProgram{

@@ -7,6 +7,7 @@
 
 #include "cli_detail.hpp"
 #include "lo/cli.hpp"
+#include "lo/completion.hpp"
 #include "lo/error.hpp"
 #include "lo/exec.hpp"
 #include "lo/log.hpp"
@@ -101,6 +102,10 @@ std::string program_help(const Program& p) {
 
 int main(const Program& p, int argc, char** argv) {
   std::vector<std::string> words(argv + 1, argv + argc);
+  if (!words.empty() && words[0] == "__complete") {
+    words.erase(words.begin());
+    return complete(p, words);
+  }
   return guarded_main(p.name, [&]() -> int {
     if (p.single) return run_command(p, *p.commands[0], words);
     if (!words.empty() && words[0] == "--version") words[0] = "version";

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
-# The command line of the five binaries (lo/cli.hpp): help made from the
-# option tables, kubectl's manners.
+# The command line of the five binaries (lo/cli.hpp) and shell completion
+# (lo/completion.hpp): help made from the option tables, kubectl's manners,
+# kubectl_complete-lo called the way kubectl calls it, and real kubectl.
 
 bats_require_minimum_version 1.5.0
 
@@ -113,4 +114,120 @@ same_in_help_and_use() {
   run "$LO_BIN/kubectl-lo" spec -- -o
   [ "$status" -eq 2 ]
   [[ "$output" == *"invalid domain name"* ]]
+}
+
+# complete WORDS...: what kubectl_complete-lo answers, called the way kubectl
+# (>= 1.26) calls it: the words after "lo", the one being typed last.
+complete() { "$LO_BIN/kubectl_complete-lo" "$@"; }
+words() { grep -v '^:' | cut -f1 | sort | tr '\n' ' '; }
+
+@test "kubectl_complete-lo completes commands, flags, domains, targets and -o values" {
+  run complete ""
+  [ "$status" -eq 0 ]
+  [ "${lines[-1]}" = ":4" ]
+  [[ "$output" == *$'spec\tPrint a domain\'s effective spec (defaults filled in)'* ]]
+  for c in use spec lint up down provision destroy status kubeconfig kind registry version completion; do
+    grep -q "^$c"$'\t' <<<"$output"
+  done
+  [ "$(complete sp | words)" = "spec " ]
+  # Flags from the option table, long and short; one given already is not offered again.
+  [ "$(complete spec --o | words)" = "--output " ]
+  [ "$(complete spec - | words)" = "--domain --help --log-format --output --root --v -h -o -v " ]
+  [ "$(complete spec -o json - | words)" = "--domain --help --log-format --root --v -h -v " ]
+  # Values of -o, in every spelling.
+  [ "$(complete spec -o "" | words)" = "json yaml " ]
+  [ "$(complete spec --output=j | words)" = "json " ]
+  [ "$(complete version -o "" | words)" = "json text " ]
+  # Domains: folders under clusters/ with a spec; the active one says so.
+  [ "$(complete spec "" | words)" = "example.com lok8s.dev " ]
+  [[ "$(complete spec "")" == *$'lok8s.dev\tdomain (active)'* ]]
+  [ "$(complete spec --domain ex | words)" = "example.com " ]
+  [ "$(complete spec lok8s.dev "" | words)" = "" ]
+  [ "$(complete --root "$P" lint example.com "" | words)" = "lok8s.dev " ]
+  # --root takes a folder: the shell lists folders (directive 16).
+  [ "$(complete spec --root "")" = ":16" ]
+  [ "$(complete completion "" | words)" = "bash fish zsh " ]
+  [ "$(complete bogus "")" = ":4" ]
+}
+
+@test "targets of the chosen domain, through build and deploy (kubectl_complete-lo-build, -deploy)" {
+  # kubectl lo build <TAB>: the domains, and the targets of the active domain.
+  [ "$(complete build "" | words)" = "api example.com lok8s.dev web " ]
+  [ "$("$LO_BIN/kubectl_complete-lo-build" "" | words)" = "api example.com lok8s.dev web " ]
+  [ "$("$LO_BIN/kubectl_complete-lo-build" example.com "" | words)" = "shop " ]
+  [ "$("$LO_BIN/kubectl_complete-lo-deploy" lok8s.dev web "" | words)" = "api " ]
+  [ "$("$LO_BIN/kubectl_complete-lo-deploy" --domain example.com "" | words)" = "shop " ]
+  [[ "$("$LO_BIN/kubectl_complete-lo-deploy" web "")" == *$'api\ttarget of lok8s.dev'* ]]
+  [ "$("$LO_BIN/kubectl_complete-lo-deploy" --filt | words)" = "--filter " ]
+  # A repeatable flag is offered again.
+  [ "$("$LO_BIN/kubectl_complete-lo-deploy" --filter a=b --filt | words)" = "--filter " ]
+  [ "$("$LO_BIN/kubectl_complete-lo-deploy" -o "" | words)" = "json yaml " ]
+  [ "$("$LO_BIN/kubectl_complete-lo-build" --split-file "")" = ":0" ]
+  # The active domain decides whose targets come first.
+  echo example.com > clusters/.active
+  [ "$(complete deploy "" | words)" = "example.com lok8s.dev shop " ]
+  # lo-kind and lo-registry answer for kubectl lo kind / registry.
+  [ "$(complete kind c | words)" = "certs-d config create " ]
+  [ "$(complete registry status --s | words)" = "--shared " ]
+  [ "$(complete registry up "" | words)" = "example.com lok8s.dev " ]
+}
+
+@test "real kubectl completes kubectl lo with the build's bin folder on PATH" {
+  command -v kubectl >/dev/null || skip "kubectl not installed"
+  export PATH="$LO_BIN:$PATH"
+  run --separate-stderr kubectl __complete lo ""
+  [ "$status" -eq 0 ]
+  [ "${lines[-1]}" = ":4" ]
+  # build and deploy are kubectl plugins of their own: kubectl lists them once.
+  [ "$(grep -c '^build'$'\t' <<<"$output")" -eq 1 ]
+  [ "$(grep -c '^deploy'$'\t' <<<"$output")" -eq 1 ]
+  grep -q '^lint'$'\t''Check specs' <<<"$output"
+  run --separate-stderr kubectl __complete lo spec -o ""
+  [ "$output" = $'yaml\njson\n:4' ]
+  run --separate-stderr kubectl __complete lo build ""
+  [[ "$output" == *$'web\ttarget of lok8s.dev'* ]]
+  run --separate-stderr kubectl __complete lo deploy --dry-run ""
+  [ "$output" = $'server\nnone\n:4' ]
+  run --separate-stderr kubectl __complete lo registry plan -o ""
+  [ "$output" = $'table\njson\nyaml\n:4' ]
+}
+
+@test "kubectl lo completion bash completes kubectl-lo in bash" {
+  run "$LO_BIN/kubectl-lo" completion bash
+  [ "$status" -eq 0 ]
+  script="$output"
+  # COMP_* as bash sets them for the line typed so far.
+  check() {
+    local line="$1"
+    PATH="$LO_BIN:$PATH" bash -c '
+      eval "$1"
+      COMP_LINE="$2"; COMP_POINT=${#COMP_LINE}
+      read -r -a COMP_WORDS <<<"$COMP_LINE"
+      [[ $COMP_LINE == *" " ]] && COMP_WORDS+=("")
+      COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+      compopt() { :; }
+      _kubectl_lo
+      printf "%s\n" "${COMPREPLY[@]}"' _ "$script" "$line" | sort | tr '\n' ' '
+  }
+  [ "$(check 'kubectl-lo sp')" = "spec " ]
+  [ "$(check 'kubectl-lo spec -o ')" = "json yaml " ]
+  [ "$(check 'kubectl-lo build ')" = "api example.com lok8s.dev web " ]
+  [ "$(check 'kubectl-lo spec --output=y')" = "--output=yaml " ]
+  run "$LO_BIN/kubectl-lo" completion tcsh
+  [ "$status" -eq 2 ]
+  run "$LO_BIN/kubectl-lo" completion
+  [ "$status" -eq 2 ]
+}
+
+@test "kubectl lo completion zsh and fish are valid scripts for their shells" {
+  for sh in zsh fish; do
+    command -v "$sh" >/dev/null || skip "$sh is not installed"
+    "$LO_BIN/kubectl-lo" completion "$sh" > "$T/script.$sh"
+    "$sh" -n "$T/script.$sh"
+  done
+  # fish completes by itself, without a terminal.
+  run env PATH="$LO_BIN:$PATH" fish -c "source $T/script.fish; complete -C 'kubectl-lo spec -o '"
+  [ "$(printf '%s\n' "$output" | cut -f1 | sort | tr '\n' ' ')" = "json yaml " ]
+  run env PATH="$LO_BIN:$PATH" fish -c "cd $P; source $T/script.fish; complete -C 'kubectl-lo build '"
+  [ "$(printf '%s\n' "$output" | cut -f1 | sort | tr '\n' ' ')" = "api example.com lok8s.dev web " ]
 }
