@@ -1,25 +1,35 @@
 #!/usr/bin/env bash
 # Benchmarks of `kubectl lo build` against what users would run instead,
-# measured side by side in one run (runs alternate, medians reported):
+# measured side by side in one run (runs alternate; bench/lib.sh prints the
+# median and min-max of each):
 #
-#   (a) 20 targets, cold: kubectl-lo-build vs a serial shell loop of
-#       `kubectl kustomize` writing the same files (goal: <= 0.5x)
-#   (b) the same 20 targets with nothing changed (goal: <= 0.05x the loop)
-#   (c) --split-file of a generated 5,000-document (~1.5 MB) YAML vs
-#       kubernetes-split-yaml on the same file (goal: >= 10x faster), with
-#       the peak memory (max RSS) of each; on the work disk and, when
-#       /dev/shm exists, on tmpfs (the disk of a CI runner varies a lot),
-#       beside the floor: bench/file_floor.cpp creating as many files of the
-#       same mean size and doing nothing else
+#   build.cold       20 targets, cold: kubectl-lo-build vs a serial shell
+#                    loop of `kubectl kustomize` writing the same files
+#   build.unchanged  the same 20 targets with nothing changed
+#   split.FS.new     --split-file of a generated 5,000-document (~1.5 MB) YAML
+#                    into a new folder vs kubernetes-split-yaml on the same
+#                    file, with the peak memory (max RSS) of each, beside the
+#                    floor: bench/file_floor.cpp creating as many files of the
+#                    same mean size and doing nothing else
+#   split.FS.same    --split-file into the folder an earlier split of the same
+#                    file wrote
+#   split.FS.changed --split-file into the folder an earlier split wrote of a
+#                    file in which every document differs (same sizes), beside
+#                    its floor: creating the 5,000 files and removing 5,000
+#                    old ones (file_floor with OLD_DIR)
+# FS is tmpfs (/dev/shm, when writable) and disk (the work folder's disk).
 #
 # Usage: bench/build_bench.sh [BIN_DIR] [RUNS]
 #   BIN_DIR  folder holding kubectl-lo-build (default: build/bin)
 #   RUNS     runs per measurement (default: 7)
 # Environment: BENCH_DIR (work folder, default: a new temp folder),
-#   BENCH_SETTLE (seconds to let the disk settle before (c), default 65).
+#   BENCH_SETTLE (seconds to let the disk settle before the splits, default
+#   65), BENCH_RESULTS (append the samples there and print nothing; what
+#   bench/run_all.sh does).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")/.." && pwd)"
+. "$here/bench/lib.sh"
 bin="$(realpath "${1:-$here/build/bin}")"
 runs="${2:-7}"
 lo="$bin/kubectl-lo-build"
@@ -27,16 +37,20 @@ lo="$bin/kubectl-lo-build"
 command -v kubectl >/dev/null || { echo "kubectl is needed (kubectl kustomize)" >&2; exit 2; }
 command -v kubernetes-split-yaml >/dev/null || { echo "kubernetes-split-yaml is needed (Debian package)" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "/usr/bin/time is needed (Debian package time) for peak memory" >&2; exit 2; }
+command -v g++ >/dev/null || { echo "g++ is needed to build bench/file_floor.cpp" >&2; exit 2; }
 
 work="${BENCH_DIR:-$(mktemp -d)}"
 mkdir -p "$work"
-trap 'rm -rf "$work"' EXIT
+tmpfs=""
+trap 'rm -rf "$work" ${tmpfs:+"$tmpfs"}' EXIT
 export NO_COLOR=1
 unset LOK8S_KUSTOMIZE DOMAIN_NAME PATH_CLUSTERS
-
-now_ns() { date +%s%N; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-secs() { awk -v ns="$1" 'BEGIN { printf "%.3f", ns / 1e9 }'; }
+standalone=""
+if [ -z "${BENCH_RESULTS:-}" ]; then
+  standalone=1
+  export BENCH_RESULTS="$work/results"
+fi
+: >> "$BENCH_RESULTS"
 
 # ---------------------------------------------------------------- project
 project="$work/project"
@@ -123,119 +137,108 @@ serial_loop() {
   done
 }
 
-# ---------------------------------------------------------------- (c)
-# (c) runs first and after a pause: this kind of VM disk is ext4 without a
-# journal, where the kernel skips inodes freed in the last 60 s (300 s while
-# their inode table is unwritten) one by one on every file it creates. Files
-# deleted shortly before (an earlier benchmark's clean-up, test suites) thus
-# add the same large cost to each of the 5,000 creations of both tools and
-# the figure measures the disk's history, not the tools. BENCH_SETTLE=0
-# skips the pause.
+# ---------------------------------------------------------------- splits
+# The splits run first and after a pause: this kind of VM disk is ext4
+# without a journal, where the kernel skips inodes freed in the last 60 s
+# (300 s while their inode table is unwritten) one by one on every file it
+# creates. Files deleted shortly before (an earlier benchmark's clean-up,
+# test suites) thus add the same large cost to each of the 5,000 creations
+# of every tool and the figure measures the disk's history, not the tools.
+# For the same reason every tool writes into a new folder and nothing is
+# deleted until the end, and the runs into an existing folder (which
+# delete the files of the earlier split) come after all the others.
+# BENCH_SETTLE=0 skips the pause.
 sync
 sleep "${BENCH_SETTLE:-65}"
+gen() { # FILLER
+  awk -v fill="$1" 'BEGIN {
+    split("v1 ConfigMap 1|apps/v1 Deployment 1|v1 Service 1|rbac.authorization.k8s.io/v1 ClusterRole 0", k, "|")
+    for (i = 0; i < 5000; i++) {
+      split(k[i % 4 + 1], f, " ")
+      if (i) print "---"
+      printf "apiVersion: %s\nkind: %s\nmetadata:\n  name: obj-%d\n", f[1], f[2], i
+      if (f[3] == 1) printf "  namespace: ns-%d\n", i % 17
+      printf "  labels:\n    app: demo\n    tier: backend\ndata:\n"
+      for (j = 0; j < 4; j++) printf "  key%d: value-%d-%d-%s\n", j, i, j, fill
+    }
+  }'
+}
 big="$work/big.yaml"
-awk 'BEGIN {
-  split("v1 ConfigMap 1|apps/v1 Deployment 1|v1 Service 1|rbac.authorization.k8s.io/v1 ClusterRole 0", k, "|")
-  for (i = 0; i < 5000; i++) {
-    split(k[i % 4 + 1], f, " ")
-    if (i) print "---"
-    printf "apiVersion: %s\nkind: %s\nmetadata:\n  name: obj-%d\n", f[1], f[2], i
-    if (f[3] == 1) printf "  namespace: ns-%d\n", i % 17
-    printf "  labels:\n    app: demo\n    tier: backend\ndata:\n"
-    for (j = 0; j < 4; j++) printf "  key%d: value-%d-%d-xxxxxxxxxxxxxxxxxxxx\n", j, i, j
-  }
-}' > "$big"
-size_kb=$(( $(stat -c %s "$big") / 1024 ))
-# The floor: the same number of files of the same mean size, created and
-# nothing else (bench/file_floor.cpp), timed in the same alternation.
-floor=""
-if command -v g++ >/dev/null; then
-  floor="$work/file_floor"
-  g++ -O2 -std=c++20 -pthread "$here/bench/file_floor.cpp" -o "$floor"
-fi
+gen xxxxxxxxxxxxxxxxxxxx > "$big"
+gen yyyyyyyyyyyyyyyyyyyy > "$work/changed.yaml"  # every document differs, sizes do not
+export BENCH_INPUT_BYTES="$(stat -c %s "$big")"
+echo "split.input bytes $BENCH_INPUT_BYTES" >> "$BENCH_RESULTS"
+mean=$((BENCH_INPUT_BYTES / 5000))
+floor="$work/file_floor"
+g++ -O2 -std=c++20 -pthread "$here/bench/file_floor.cpp" -o "$floor"
 
-# split_runs DIR TAG: each tool into a fresh folder, the order alternating
-# from run to run. Every timed run starts after `sync`, so neither tool pays
-# for writing back the files the other just created (on this kind of VM disk
+# split_run ROW TOOL OUT [OLD]: one timed run after `sync`, so that no tool pays
+# for writing back the files another just created (on this kind of VM disk
 # that writeback, and the discards of deleted files, stall file creation).
-split_run() { # TOOL OUT
+split_run() {
   local t0 t1
   sync
-  t0=$(now_ns)
-  if [ "$1" = lo ]; then
-    /usr/bin/time -f %M -o "$work/rss" "$lo" --split-file "$big" --out "$2" 2>/dev/null
-  elif [ "$1" = floor ]; then
-    /usr/bin/time -f %M -o "$work/rss" "$floor" "$2" 5000 $(( $(stat -c %s "$big") / 5000 ))
-  else
-    /usr/bin/time -f %M -o "$work/rss" kubernetes-split-yaml --outdir "$2" "$big" >/dev/null 2>&1
-  fi
-  t1=$(now_ns)
-  echo $((t1 - t0)) >> "$work/c-$1-$tag"; cat "$work/rss" >> "$work/m-$1-$tag"
+  t0=$(bench_now)
+  case "$2" in
+    lo) /usr/bin/time -f %M -o "$work/rss" "$lo" --split-file "$big" --out "$3" >/dev/null 2>&1 ;;
+    floor) /usr/bin/time -f %M -o "$work/rss" "$floor" "$3" 5000 "$mean" ${4:+"$4"} ;;
+    ksy) /usr/bin/time -f %M -o "$work/rss" kubernetes-split-yaml --outdir "$3" "$big" >/dev/null 2>&1 ;;
+  esac
+  t1=$(bench_now)
+  bench_record "$1" "$2" "$t0" "$t1" "$(tail -1 "$work/rss")"
 }
-split_runs() {
-  local base="$1" tag="$2"
+split_runs() { # BASE FS
+  local base="$1" fs="$2" r
   mkdir -p "$base"
-  : > "$work/c-lo-$tag"; : > "$work/c-ksy-$tag"; : > "$work/m-lo-$tag"; : > "$work/m-ksy-$tag"
-  : > "$work/c-floor-$tag"; : > "$work/m-floor-$tag"
   for r in $(seq "$runs"); do
     if [ $((r % 2)) = 1 ]; then
-      split_run lo "$base/lo-$r"; split_run ksy "$base/ksy-$r"
+      split_run "split.$fs.new" lo "$base/lo-$r"; split_run "split.$fs.new" ksy "$base/ksy-$r"
     else
-      split_run ksy "$base/ksy-$r"; split_run lo "$base/lo-$r"
+      split_run "split.$fs.new" ksy "$base/ksy-$r"; split_run "split.$fs.new" lo "$base/lo-$r"
     fi
-    [ -z "$floor" ] || split_run floor "$base/floor-$r"
+    split_run "split.$fs.new" floor "$base/floor-$r"
   done
   [ "$(ls "$base/lo-1" | wc -l)" -eq 5001 ] || { echo "lo wrote $(ls "$base/lo-1" | wc -l) files, expected 5001" >&2; exit 1; }
   [ "$(ls "$base/ksy-1" | wc -l)" -eq 5000 ] || { echo "kubernetes-split-yaml wrote an unexpected number of files" >&2; exit 1; }
+  # Into existing folders: each written first (not timed) by a split of the
+  # same file, or of the changed one; the floor's old folder by the floor.
+  for r in $(seq "$runs"); do
+    "$lo" --split-file "$big" --out "$base/same-$r" >/dev/null 2>&1
+    "$lo" --split-file "$work/changed.yaml" --out "$base/changed-$r" >/dev/null 2>&1
+    "$floor" "$base/floor-old-$r" 5000 "$mean"
+  done
+  for r in $(seq "$runs"); do
+    split_run "split.$fs.same" lo "$base/same-$r"
+    split_run "split.$fs.changed" lo "$base/changed-$r"
+    split_run "split.$fs.changed" floor "$base/floor-new-$r" "$base/floor-old-$r"
+  done
+  cmp -s "$base/changed-1/ConfigMap.ns-0.obj-0.yaml" "$base/lo-1/ConfigMap.ns-0.obj-0.yaml" ||
+    { echo "the split into an existing folder did not write the new content" >&2; exit 1; }
 }
-split_runs "$work/split" disk
-tmpfs=""
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then
   tmpfs="$(mktemp -d /dev/shm/lo-bench.XXXXXX)"
-  trap 'rm -rf "$work" "$tmpfs"' EXIT
   split_runs "$tmpfs" tmpfs
+  rm -rf "$tmpfs"
 fi
+split_runs "$work/split" disk
 
-# ---------------------------------------------------------------- (a) and (b)
+# ---------------------------------------------------------------- builds
 cd "$project"
-"$lo" >/dev/null || { echo "kubectl-lo-build failed on the benchmark project" >&2; exit 1; }  # warm caches
+"$lo" >/dev/null 2>&1 || { echo "kubectl-lo-build failed on the benchmark project" >&2; exit 1; }  # warm caches
 serial_loop
-: > "$work/a-lo"; : > "$work/a-loop"; : > "$work/b-lo"
 for _ in $(seq "$runs"); do
   rm -rf "$c/lok8s.dev/artifacts" "$loop_out"
-  t0=$(now_ns); "$lo" >/dev/null 2>&1; t1=$(now_ns)
-  echo $((t1 - t0)) >> "$work/a-lo"
-  t0=$(now_ns); "$lo" >/dev/null 2>&1; t1=$(now_ns)
-  echo $((t1 - t0)) >> "$work/b-lo"
-  t0=$(now_ns); serial_loop; t1=$(now_ns)
-  echo $((t1 - t0)) >> "$work/a-loop"
+  t0=$(bench_now); "$lo" >/dev/null 2>&1; t1=$(bench_now)
+  bench_record build.cold lo "$t0" "$t1"
+  t0=$(bench_now); "$lo" >/dev/null 2>&1; t1=$(bench_now)
+  bench_record build.unchanged lo "$t0" "$t1"
+  t0=$(bench_now); serial_loop; t1=$(bench_now)
+  bench_record build.cold loop "$t0" "$t1"
 done
 # The cold build must have built, the warm one must have found nothing to do.
 "$lo" -o json 2>/dev/null | grep -q '"unchanged": 20' || { echo "warm build did not find 20 unchanged targets" >&2; exit 1; }
-a_lo=$(median < "$work/a-lo"); a_loop=$(median < "$work/a-loop"); b_lo=$(median < "$work/b-lo")
 
-# ---------------------------------------------------------------- table
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3fx", a / b }'; }
-faster() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx faster", b / a }'; }
-mb() { awk -v k="$1" 'BEGIN { printf "%.1f MB", k / 1024 }'; }
-printf '\nlo build benchmarks (%s runs each, medians; %s cores; kubectl %s)\n\n' "$runs" "$(nproc)" \
-  "$(kubectl version --client 2>/dev/null | awk '/Kustomize/ { print "kustomize " $3 }')"
-printf '%-44s %12s %14s %16s %10s\n' "benchmark" "lo" "baseline" "lo vs baseline" "goal"
-printf '%-44s %11ss %13ss %16s %10s\n' "(a) 20 targets, cold (vs serial kubectl kustomize)" \
-  "$(secs "$a_lo")" "$(secs "$a_loop")" "$(ratio "$a_lo" "$a_loop")" "<= 0.5x"
-printf '%-44s %11ss %13ss %16s %10s\n' "(b) 20 targets, nothing changed" \
-  "$(secs "$b_lo")" "$(secs "$a_loop")" "$(ratio "$b_lo" "$a_loop")" "<= 0.05x"
-for tag in disk tmpfs; do
-  [ -s "$work/c-lo-$tag" ] || continue
-  c_lo=$(median < "$work/c-lo-$tag"); c_ksy=$(median < "$work/c-ksy-$tag")
-  printf '%-44s %11ss %13ss %16s %10s\n' "(c) --split-file 5000 docs, ${size_kb} KB ($tag)" \
-    "$(secs "$c_lo")" "$(secs "$c_ksy")" "$(faster "$c_lo" "$c_ksy")" ">= 10x"
-  printf '%-44s %12s %14s\n' "    peak memory (max RSS)" "$(mb "$(median < "$work/m-lo-$tag")")" \
-    "$(mb "$(median < "$work/m-ksy-$tag")")"
-  if [ -s "$work/c-floor-$tag" ]; then
-    c_floor=$(median < "$work/c-floor-$tag")
-    printf '%-44s %11ss %13ss %16s\n' "    floor: creating 5000 such files, no more" \
-      "$(secs "$c_floor")" "$(secs "$c_ksy")" "$(faster "$c_floor" "$c_ksy")"
-  fi
-done
-echo
+if [ -n "$standalone" ]; then
+  printf '\nkubectl lo build benchmarks, %s runs each: median (min-max); %s cores; load %s\n\n' "$runs" "$(nproc)" "$(bench_load)"
+  bench_table
+fi

@@ -10,14 +10,16 @@
 #             kubectl wait --for=condition=Available -n bench deployment --all
 #
 # Each run gets a fresh server (same CRD and workload delays for both tools),
-# so every run creates all 1,000 objects. Wall time is the median of RUNS
-# runs; requests are what the server counted (/lo-test/stats).
+# so every run creates all 1,000 objects. Wall time: median and min-max of
+# RUNS runs; requests are what the server counted (/lo-test/stats).
 #
 # usage: bench/deploy_bench.sh [BUILD_DIR]     (default: ./build)
 #        RUNS=5 bench/deploy_bench.sh build-release
+# BENCH_RESULTS: append the samples there and print nothing (bench/run_all.sh).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
+. "$here/lib.sh"
 build="$(cd "${1:-$here/../build}" && pwd)"
 runs="${RUNS:-3}"
 deploy="$build/bin/kubectl-lo-deploy"
@@ -29,6 +31,11 @@ done
 command -v "$kubectl" >/dev/null || { echo "deploy_bench.sh: kubectl not found" >&2; exit 2; }
 
 work="$(mktemp -d)"
+standalone=""
+if [ -z "${BENCH_RESULTS:-}" ]; then
+  standalone=1
+  export BENCH_RESULTS="$work/results"
+fi
 server_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
@@ -79,28 +86,21 @@ run_kubectl() {
   } >/dev/null 2>"$work/kubectl.err" || { cat "$work/kubectl.err" >&2; return 1; }
 }
 
-declare -A times reqs
 for tool in lo kubectl; do
   for i in $(seq 1 "$runs"); do
     start_server "$tool-$i"
-    t0=$EPOCHREALTIME
+    t0=$(bench_now)
     "run_$tool"
-    t1=$EPOCHREALTIME
-    times[$tool]+="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') "
-    reqs[$tool]+="$(requests) "
+    t1=$(bench_now)
+    bench_record deploy "$tool" "$t0" "$t1"
+    echo "deploy.requests $tool $(requests)" >> "$BENCH_RESULTS"
     stop_server
-    echo "  $tool run $i: $(echo "${times[$tool]}" | awk '{ print $NF }')s" >&2
+    echo "  $tool run $i: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')s" >&2
   done
 done
 
-median() { tr ' ' '\n' | sed '/^$/d' | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-minmax() { tr ' ' '\n' | sed '/^$/d' | sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s-%s", lo, hi }'; }
-
-lo_med="$(echo "${times[lo]}" | median)"
-k_med="$(echo "${times[kubectl]}" | median)"
-echo
-echo "deploy of 1,000 objects to lo-test-apiserver, median of $runs runs ($(nproc) cores)"
-printf '%-48s %10s %16s %14s\n' "tool" "wall (s)" "range (s)" "HTTP requests"
-printf '%-48s %10s %16s %14s\n' "kubectl lo deploy" "$lo_med" "$(echo "${times[lo]}" | minmax)" "$(echo "${reqs[lo]}" | median)"
-printf '%-48s %10s %16s %14s\n' "kubectl apply --server-side + kubectl wait" "$k_med" "$(echo "${times[kubectl]}" | minmax)" "$(echo "${reqs[kubectl]}" | median)"
-awk -v a="$k_med" -v b="$lo_med" 'BEGIN { printf "speed-up: %.1fx (goal: 20x)\n", a / b }'
+if [ -n "$standalone" ]; then
+  printf '\ndeploy of 1,000 objects to lo-test-apiserver, %s runs each: median (min-max); %s cores; load %s\n\n' \
+    "$runs" "$(nproc)" "$(bench_load)"
+  bench_table
+fi

@@ -7,9 +7,11 @@
 #     BIN_DIR  the build to measure (default: build/bin)
 #     BASE     another build to compare with: its bin folder, or a git commit,
 #              which is built (binaries only) in ${TMPDIR:-/tmp}/lo-startup-<commit>
-# Prints the median and min of many runs of each command, in milliseconds.
+# Prints the median and min-max of many runs (hyperfine).
+# BENCH_RESULTS: append the samples there and print nothing (bench/run_all.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 bin="${1:-build/bin}"
 base="${2:-}"
 command -v hyperfine >/dev/null || { echo "hyperfine is needed (apt-get install hyperfine)" >&2; exit 1; }
@@ -26,22 +28,30 @@ if [ -n "$base" ] && [ ! -d "$base" ]; then
   base="$dir/build/bin"
 fi
 
-commands=("$bin/kubectl-lo version" "$bin/kubectl-lo spec --root $PWD lok8s.dev")
-names=("after: kubectl lo version" "after: kubectl lo spec")
+# One hyperfine run: this build's two commands, then the base build's.
+args=("$bin/kubectl-lo version" "$bin/kubectl-lo spec --root $PWD lok8s.dev")
+tools=(lo lo)
 if [ -n "$base" ]; then
-  commands+=("$base/kubectl-lo version" "$base/kubectl-lo spec --root $PWD lok8s.dev")
-  names+=("before: kubectl lo version" "before: kubectl lo spec")
-else
-  names=("kubectl lo version" "kubectl lo spec")
+  args+=("$base/kubectl-lo version" "$base/kubectl-lo spec --root $PWD lok8s.dev")
+  tools+=(before before)
 fi
-args=()
-for i in "${!commands[@]}"; do args+=(-n "${names[$i]}" "${commands[$i]}"); done
 
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 hyperfine -N --warmup 50 --runs 500 --export-json "$out" "${args[@]}" >/dev/null 2>&1
-python3 - "$out" <<'PY'
+standalone=""
+if [ -z "${BENCH_RESULTS:-}" ]; then
+  standalone=1
+  export BENCH_RESULTS="$out.results"
+  trap 'rm -f "$out" "$out.results"' EXIT
+fi
+python3 - "$out" "${tools[@]}" >> "$BENCH_RESULTS" <<'PY'
 import json, sys
-for r in json.load(open(sys.argv[1]))["results"]:
-    print(f'{r["command"]:<28} median {r["median"]*1000:6.2f} ms   min {r["min"]*1000:6.2f} ms   ({len(r["times"])} runs)')
+rows = ["startup.version", "startup.spec"] * 2
+for row, tool, r in zip(rows, sys.argv[2:], json.load(open(sys.argv[1]))["results"]):
+    for t in r["times"]:
+        print(f"{row} {tool} {t:.6f}")
 PY
+if [ -n "$standalone" ]; then
+  bench_table
+fi

@@ -8,7 +8,6 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
-#include <thread>
 
 #include "kubectl-lo-build/api_vars.hpp"
 #include "kubectl-lo-build/cache.hpp"
@@ -24,6 +23,7 @@
 #include "lo/error.hpp"
 #include "lo/fs.hpp"
 #include "lo/log.hpp"
+#include "lo/parallel.hpp"
 #include "lo/spec_env.hpp"
 #include "lo/version.hpp"
 #include "lo/workspace.hpp"
@@ -55,11 +55,12 @@ struct Context {
 };
 
 // One file per document of `text`, named by split_file_names.
-std::vector<OutFile> split_outputs(std::string_view text, const std::vector<DocInfo>& docs,
-                                   const std::vector<std::string>& names) {
+std::vector<OutFile> split_outputs(std::string_view text, const std::vector<DocInfo>& docs) {
+  std::vector<std::string> names = split_file_names(docs);
   std::vector<OutFile> files;
   files.reserve(docs.size());
-  for (size_t i = 0; i < docs.size(); ++i) files.push_back({names[i], text.substr(docs[i].begin, docs[i].end - docs[i].begin)});
+  for (size_t i = 0; i < docs.size(); ++i)
+    files.push_back({std::move(names[i]), text.substr(docs[i].begin, docs[i].end - docs[i].begin)});
   return files;
 }
 
@@ -151,7 +152,7 @@ TargetResult build_one(const Context& c, const std::string& name) {
     std::vector<DocInfo> docs;
     if (c.split) {
       docs = scan_documents(text, c.kustomize.display + " output of target " + name);
-      files = split_outputs(text, docs, split_file_names(docs));
+      files = split_outputs(text, docs);
       stamp.resources = docs.size();
     } else {
       files.push_back({kArtifactsFile, text});
@@ -267,7 +268,7 @@ int run_build(const BuildOptions& o) {
   c.vars.emplace(substitution_variables(domain_spec_variables(loaded, cluster), environ), c.ws, std::move(kubeconfig));
   c.kustomize = find_kustomize();
   c.kustomize.timeout = o.timeout;
-  unsigned jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
+  unsigned jobs = o.jobs ? o.jobs : static_cast<unsigned>(cores());
   unsigned parallel = std::min<unsigned>(jobs, static_cast<unsigned>(targets.size()));
   c.child_env = go_tuning(parallel);
   for (const auto& [k, v] : c.vars->base())
@@ -286,21 +287,14 @@ int run_build(const BuildOptions& o) {
   install_interrupt_handlers();
 
   std::vector<TargetResult> results(targets.size());
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    for (size_t i; (i = next++) < targets.size();) {
-      if (g_interrupt.load()) {
-        results[i].name = targets[i];
-        continue;
-      }
-      results[i] = build_one(c, targets[i]);
-      progress.finished(results[i]);
+  parallel_for(targets.size(), parallel, [&](size_t i) {
+    if (g_interrupt.load()) {
+      results[i].name = targets[i];
+      return;
     }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < parallel; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+    results[i] = build_one(c, targets[i]);
+    progress.finished(results[i]);
+  });
   progress.clear();
 
   if (int sig = g_interrupt.load()) {
@@ -350,11 +344,16 @@ int run_split_file(const SplitFileOptions& o) {
   } else {
     text = read_file(o.file);
   }
-  std::vector<DocInfo> docs = scan_documents(text, shown);
-  std::vector<std::string> names = split_file_names(docs);
-  std::vector<OutFile> files = split_outputs(text, docs, names);
   install_interrupt_handlers();
-  size_t removed = write_folder(o.out, files, true, &g_interrupt);
+  // Each document is written while the ones after it are read; names that
+  // clash are known only at the end, when finish() renames those files.
+  FolderWriter out(o.out, true, &g_interrupt);
+  std::string_view all = text;
+  std::vector<DocInfo> docs = scan_documents(all, shown, ScanMode::Fast, [&](const DocInfo& d) {
+    out.add(base_file_name(d), all.substr(d.begin, d.end - d.begin));
+  });
+  std::vector<std::string> names = split_file_names(docs);
+  size_t removed = out.finish(names);
   if (o.json) {
     Json j = {{"file", shown}, {"out", o.out}, {"files", names}, {"removed", removed}, {"seconds", since(t0)}};
     std::cout << j.dump(2) << "\n";

@@ -3,12 +3,12 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
-#include <unordered_map>
-#include <unordered_set>
 
-#include "kubectl-lo-build/hash.hpp"
+#include "kubectl-lo-build/split_reader.hpp"
 #include "lo/error.hpp"
+#include "lo/yaml_load.hpp"
 
 namespace lo::build {
 namespace {
@@ -37,12 +37,6 @@ std::string_view ltrim(std::string_view s) {
   return s.substr(i);
 }
 
-std::string_view rtrim(std::string_view s) {
-  size_t n = s.size();
-  while (n > 0 && is_blank(s[n - 1])) --n;
-  return s.substr(0, n);
-}
-
 enum class Marker { None, Start, End };
 
 // "---" or "..." at column 0 followed by the end of the line or a blank: a
@@ -55,6 +49,46 @@ Marker marker_of(std::string_view l) {
   return Marker::None;
 }
 
+// ---------------------------------------------------------------- odd bytes
+
+// Positions of bytes the line reader does not interpret the way yaml-cpp
+// does: control characters other than tab and line feed (yaml-cpp reads a
+// NUL as the sign of a UTF-16 or UTF-32 stream), a CR that is not part of a
+// CRLF (yaml-cpp drops it), and a byte order mark past the start of the
+// stream (yaml-cpp keeps it as content). A document holding one is read by
+// the parser. Sixteen bytes are tested at a time; well-formed text has none.
+std::vector<size_t> odd_bytes(std::string_view t) {
+  using V = unsigned char __attribute__((vector_size(16)));
+  auto splat = [](unsigned char c) {
+    V v;
+    std::memset(&v, c, sizeof v);
+    return v;
+  };
+  const V space = splat(0x20), lf = splat('\n'), tab = splat('\t'), del = splat(0x7F), bom = splat(0xEF);
+  std::vector<size_t> out;
+  auto check_one = [&](size_t i) {
+    unsigned char c = static_cast<unsigned char>(t[i]);
+    bool odd = (c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7F ||
+               (c == '\r' && (i + 1 >= t.size() || t[i + 1] != '\n')) ||
+               (c == 0xEF && i > 0 && t.substr(i, 3) == "\xEF\xBB\xBF");
+    if (odd) out.push_back(i);
+  };
+  size_t i = 0;
+  for (; i + 16 <= t.size(); i += 16) {
+    V v;
+    std::memcpy(&v, t.data() + i, 16);
+    // Lanes below 0x20 that are not LF or tab, plus DEL and 0xEF (the first
+    // byte of a BOM); CR counts as odd here and is looked at byte by byte.
+    auto hit = ((v < space) & (v != lf) & (v != tab)) | (v == del) | (v == bom);
+    uint64_t w[2];
+    std::memcpy(w, &hit, 16);
+    if (w[0] | w[1])
+      for (size_t j = i; j < i + 16; ++j) check_one(j);
+  }
+  for (; i < t.size(); ++i) check_one(i);
+  return out;
+}
+
 // ---------------------------------------------------------------- chunks
 
 struct Chunk {
@@ -64,27 +98,31 @@ struct Chunk {
   bool has_content = false;
   bool has_directive = false;
   bool force_parse = false;  // the fast reader must not try this one
+  const char* closed_by = "";  // "---" or "..." when a marker line ends it
 };
 
-// Calls f(chunk) for every document, empty ones included.
-template <class F>
-void for_each_chunk(std::string_view text, F&& f) {
+// Calls on_line(line) for every line inside a document (not for marker
+// lines) and on_chunk(chunk) at the end of every document, empty ones
+// included: one pass over the text.
+template <class OnLine, class OnChunk>
+void for_each_chunk(std::string_view text, OnLine&& on_line, OnChunk&& on_chunk) {
   size_t pos = 0;
   if (text.size() >= 3 && std::memcmp(text.data(), "\xEF\xBB\xBF", 3) == 0) pos = 3;
   size_t line_no = 1;
   Chunk cur;
   cur.begin = pos;
-  auto close_at = [&](size_t at) {
+  auto close_at = [&](size_t at, const char* marker) {
     cur.end = at;
-    f(cur);
+    cur.closed_by = marker;
+    on_chunk(cur);
   };
   while (pos < text.size()) {
     Line l = line_at(text, pos);
     std::string_view sv = text.substr(l.begin, l.end - l.begin);
-    Marker m = marker_of(sv);
+    Marker m = sv.empty() || (sv[0] != '-' && sv[0] != '.') ? Marker::None : marker_of(sv);
+    std::string_view rest = m == Marker::None ? std::string_view() : ltrim(sv.substr(3));
+    bool inline_content = !rest.empty() && rest[0] != '#';
     if (m == Marker::Start) {
-      std::string_view rest = ltrim(sv.substr(3));
-      bool inline_content = !rest.empty() && rest[0] != '#';
       if (cur.has_directive && !cur.has_content) {
         // "%YAML 1.2" then "---": the marker opens this same document.
         if (inline_content) {
@@ -92,7 +130,7 @@ void for_each_chunk(std::string_view text, F&& f) {
           cur.content_line = line_no;
         }
       } else {
-        close_at(l.begin);
+        close_at(l.begin, "---");
         cur = Chunk{};
         cur.begin = inline_content ? l.begin : l.next;
         cur.first_line = inline_content ? line_no : line_no + 1;
@@ -103,178 +141,34 @@ void for_each_chunk(std::string_view text, F&& f) {
         }
       }
     } else if (m == Marker::End) {
-      close_at(l.begin);
+      close_at(l.begin, "...");
       cur = Chunk{};
-      cur.begin = l.next;
-      cur.first_line = line_no + 1;
-    } else if (!sv.empty() && sv[0] == '%' && !cur.has_content) {
-      cur.has_directive = cur.force_parse = true;
-    } else if (!cur.has_content) {
-      std::string_view t = ltrim(sv);
-      if (!t.empty() && t[0] != '#') {
-        cur.has_content = true;
+      cur.begin = inline_content ? l.begin : l.next;
+      cur.first_line = inline_content ? line_no : line_no + 1;
+      if (inline_content) {
+        // "... x": YAML allows only a comment there; the parser says what it is.
+        cur.has_content = cur.force_parse = true;
         cur.content_line = line_no;
       }
+    } else {
+      if (!cur.has_content) {
+        if (!sv.empty() && sv[0] == '%') {
+          cur.has_directive = cur.force_parse = true;
+        } else {
+          // A CR alone is a line break to YAML: blank, like spaces and tabs.
+          size_t i = sv.find_first_not_of(" \t\r");
+          if (i != std::string_view::npos && sv[i] != '#') {
+            cur.has_content = true;
+            cur.content_line = line_no;
+          }
+        }
+      }
+      on_line(sv);
     }
     pos = l.next;
     ++line_no;
   }
-  close_at(text.size());
-}
-
-// ---------------------------------------------------------------- fast reader
-
-// "key: value" with a plain key of [A-Za-z0-9_./-] starting with a letter,
-// digit or '_'. Anything else (quoted or complex keys, merge keys "<<",
-// sequence items) is for the parser.
-bool split_key(std::string_view s, std::string_view& key, std::string_view& value) {
-  size_t i = 0;
-  auto key_char = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-           c == '/' || c == '-';
-  };
-  if (s.empty() || !(key_char(s[0]) && s[0] != '.' && s[0] != '/' && s[0] != '-')) return false;
-  while (i < s.size() && key_char(s[i])) ++i;
-  if (i >= s.size() || s[i] != ':') return false;
-  if (i + 1 < s.size() && !is_blank(s[i + 1])) return false;
-  key = s.substr(0, i);
-  value = s.substr(i + 1);
-  return true;
-}
-
-// Nothing but blanks or a comment after a value.
-bool rest_is_empty(std::string_view rest) {
-  if (rest.empty()) return true;
-  if (!is_blank(rest[0])) return false;
-  rest = ltrim(rest);
-  return rest.empty() || rest[0] == '#';
-}
-
-// Reads a one-line scalar value. False when unsure: empty (the value may
-// follow on the next lines), escapes, indicators, null words.
-bool read_scalar(std::string_view v, std::string& out, bool& plain) {
-  v = ltrim(v);
-  if (v.empty()) return false;
-  char c = v[0];
-  if (c == '"') {
-    for (size_t j = 1; j < v.size(); ++j) {
-      if (v[j] == '\\') return false;
-      if (v[j] == '"') {
-        if (!rest_is_empty(v.substr(j + 1))) return false;
-        out.assign(v.substr(1, j - 1));
-        plain = false;
-        return true;
-      }
-    }
-    return false;
-  }
-  if (c == '\'') {
-    std::string s;
-    for (size_t j = 1; j < v.size(); ++j) {
-      if (v[j] != '\'') {
-        s.push_back(v[j]);
-        continue;
-      }
-      if (j + 1 < v.size() && v[j + 1] == '\'') {
-        s.push_back('\'');
-        ++j;
-        continue;
-      }
-      if (!rest_is_empty(v.substr(j + 1))) return false;
-      out = std::move(s);
-      plain = false;
-      return true;
-    }
-    return false;
-  }
-  if (std::strchr("-?:,[]{}#&*!|>%@`~", c)) return false;
-  // A comment starts at a '#' after a blank.
-  for (size_t j = 1; j < v.size(); ++j)
-    if (v[j] == '#' && is_blank(v[j - 1])) {
-      v = v.substr(0, j);
-      break;
-    }
-  v = rtrim(v);
-  if (v.empty() || v.back() == ':') return false;
-  for (size_t j = 0; j + 1 < v.size(); ++j)
-    if (v[j] == ':' && is_blank(v[j + 1])) return false;
-  if (v == "null" || v == "Null" || v == "NULL") return false;
-  out.assign(v);
-  plain = true;
-  return true;
-}
-
-// A value we skip must not spill onto lines we would misread: flow
-// collections and quoted scalars must close on their line; anchors, aliases
-// and tags go to the parser.
-bool value_is_safe(std::string_view v) {
-  v = ltrim(v);
-  if (v.empty() || v[0] == '#') return true;
-  char c = v[0];
-  if (c == '&' || c == '*' || c == '!' || c == '%' || c == '@' || c == '`') return false;
-  char closer = c == '[' ? ']' : c == '{' ? '}' : c == '"' ? '"' : c == '\'' ? '\'' : 0;
-  if (!closer) return true;
-  v = rtrim(v);
-  return v.size() >= 2 && v.back() == closer;
-}
-
-bool fast_read(std::string_view text, const Chunk& c, DocInfo& d) {
-  bool seen_api = false, seen_kind = false, seen_meta = false, seen_name = false, seen_ns = false;
-  bool in_meta = false;
-  long meta_indent = -1;
-  long plain_indent = -1;  // indent of a key whose plain value may continue below
-  size_t pos = c.begin;
-  while (pos < c.end) {
-    Line l = line_at(text, pos);
-    pos = l.next;
-    std::string_view sv = text.substr(l.begin, std::min(l.end, c.end) - l.begin);
-    size_t ind = 0;
-    while (ind < sv.size() && sv[ind] == ' ') ++ind;
-    if (ind == sv.size()) continue;
-    if (sv[ind] == '\t') {
-      if (ltrim(sv).empty()) continue;
-      return false;
-    }
-    if (sv[ind] == '#') {
-      plain_indent = -1;
-      continue;
-    }
-    if (plain_indent >= 0 && static_cast<long>(ind) > plain_indent) return false;
-    plain_indent = -1;
-    std::string_view key, value;
-    bool plain = false;
-    if (ind == 0) {
-      in_meta = false;
-      if (!split_key(sv, key, value)) return false;
-      if (key == "apiVersion" || key == "kind") {
-        bool& seen = key == "kind" ? seen_kind : seen_api;
-        if (seen || !read_scalar(value, key == "kind" ? d.kind : d.api_version, plain)) return false;
-        seen = true;
-        if (plain) plain_indent = 0;
-      } else if (key == "metadata") {
-        if (seen_meta || !rest_is_empty(value)) return false;
-        seen_meta = in_meta = true;
-        meta_indent = -1;
-      } else if (!value_is_safe(value)) {
-        return false;
-      }
-      continue;
-    }
-    if (!in_meta) continue;  // inside some other top-level value
-    if (meta_indent < 0) meta_indent = static_cast<long>(ind);
-    if (static_cast<long>(ind) < meta_indent) return false;
-    if (static_cast<long>(ind) > meta_indent) continue;  // labels, annotations, ...
-    if (!split_key(sv.substr(ind), key, value)) return false;
-    if (key == "name" || key == "namespace") {
-      bool& seen = key == "name" ? seen_name : seen_ns;
-      if (seen || !read_scalar(value, key == "name" ? d.name : d.ns, plain)) return false;
-      seen = true;
-      if (plain) plain_indent = meta_indent;
-    } else if (!value_is_safe(value)) {
-      return false;
-    }
-  }
-  return seen_api && seen_kind && seen_name && !d.kind.empty() && !d.name.empty();
+  close_at(text.size(), "");
 }
 
 // ---------------------------------------------------------------- full parse
@@ -303,7 +197,19 @@ std::string scalar_at(const YAML::Node& map, const char* key) {
 bool full_read(std::string_view text, const Chunk& c, DocInfo& d, const std::string& file) {
   std::vector<YAML::Node> nodes;
   try {
-    nodes = YAML::LoadAll(std::string(text.substr(c.begin, c.end - c.begin)));
+    // The document is read as it stands in the stream. yaml-cpp guesses the
+    // encoding from the first bytes it reads (NULs there mean UTF-16 or
+    // UTF-32): a BOM in front says UTF-8, and is dropped. And it reads some
+    // documents differently at the end of the input than before a marker
+    // (a lone tag is a null at the end, an empty string before "..."): the
+    // marker that ends the document follows it.
+    std::string doc = "\xEF\xBB\xBF";
+    doc.append(text.substr(c.begin, c.end - c.begin));
+    if (*c.closed_by) {
+      if (!doc.empty() && doc.back() != '\n' && doc.back() != '\r') doc += '\n';
+      doc.append(c.closed_by).append("\n");
+    }
+    nodes = load_all(doc);
   } catch (const YAML::Exception& e) {
     throw Error(Location{file, "", static_cast<int>(c.first_line + std::max(0, e.mark.line)),
                          e.mark.column >= 0 ? e.mark.column + 1 : 0},
@@ -335,102 +241,66 @@ bool full_read(std::string_view text, const Chunk& c, DocInfo& d, const std::str
   return true;
 }
 
-// ---------------------------------------------------------------- names
-
-std::string sanitize(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-              c == '-';
-    if (!ok) c = '_';
-  }
-  return out;
-}
-
-std::string finish_name(std::string stem) {
-  if (stem.empty() || !(std::isalnum(static_cast<unsigned char>(stem[0])) || stem[0] == '_')) stem = "_" + stem;
-  // 255 bytes is the usual limit for one name; leave room for ".N.yaml" and
-  // for the temp-file decoration the writer adds.
-  if (stem.size() > 200) stem = stem.substr(0, 180) + "." + sha256_hex(stem).substr(0, 16);
-  return stem;
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
+// A stream yaml-cpp would read as UTF-16 or UTF-32: a BOM of theirs, or a
+// NUL among the first four bytes.
+bool wide_encoding(std::string_view t) {
+  if (t.substr(0, 2) == "\xFE\xFF" || t.substr(0, 2) == "\xFF\xFE") return true;
+  return t.substr(0, 4).find('\0') != std::string_view::npos;
 }
 
 }  // namespace
 
-std::vector<DocInfo> scan_documents(std::string_view text, const std::string& file) {
+std::vector<DocInfo> scan_documents(std::string_view text, const std::string& file, ScanMode mode) {
+  return scan_documents(text, file, mode, nullptr);
+}
+
+std::vector<DocInfo> scan_documents(std::string_view text, const std::string& file, ScanMode mode,
+                                    const std::function<void(const DocInfo&)>& on_doc) {
+  if (wide_encoding(text))
+    throw Error(Location{file, "", 1}, "this file is not UTF-8 (it looks UTF-16 or UTF-32 encoded)",
+                "convert it first, e.g. iconv -f UTF-16 -t UTF-8");
   std::vector<DocInfo> docs;
-  for_each_chunk(text, [&](const Chunk& c) {
-    if (!c.has_content) return;
-    DocInfo d;
-    d.begin = c.begin;
-    d.end = c.end;
-    d.line = c.content_line;
-    if (c.force_parse || !fast_read(text, c, d)) {
-      d = DocInfo{c.begin, c.end, c.content_line};
-      d.parsed = true;
-      if (!full_read(text, c, d, file)) return;
+  docs.reserve(std::min<size_t>(text.size() / 200, 100000));  // Kubernetes objects are rarely smaller
+  std::vector<size_t> odd = odd_bytes(text);
+  size_t next_odd = 0;
+  bool fast = mode == ScanMode::Fast;
+  FastReader reader;
+  auto on_line = [&](std::string_view line) {
+    if (fast) reader.line(line);
+  };
+  auto on_chunk = [&](const Chunk& c) {
+    while (next_odd < odd.size() && odd[next_odd] < c.begin) ++next_odd;
+    bool has_odd = next_odd < odd.size() && odd[next_odd] < c.end;
+    if (c.has_content) {
+      DocInfo d;
+      d.begin = c.begin;
+      d.end = c.end;
+      d.line = c.content_line;
+      bool read = fast && !c.force_parse && !has_odd && reader.finish(d);
+      if (!read) {
+        d.parsed = true;
+        read = full_read(text, c, d, file);
+      }
+      if (read) {
+        docs.push_back(std::move(d));
+        if (on_doc) on_doc(docs.back());
+      }
     }
-    docs.push_back(std::move(d));
-  });
+    reader.reset();
+  };
+  for_each_chunk(text, on_line, on_chunk);
   return docs;
 }
 
 size_t count_documents(std::string_view text) {
   size_t n = 0;
-  for_each_chunk(text, [&](const Chunk& c) { n += c.has_content ? 1 : 0; });
+  for_each_chunk(text, [](std::string_view) {}, [&](const Chunk& c) { n += c.has_content ? 1 : 0; });
   return n;
 }
 
 std::string api_group(std::string_view api_version) {
   size_t slash = api_version.find('/');
   return slash == std::string_view::npos ? std::string() : std::string(api_version.substr(0, slash));
-}
-
-std::vector<std::string> split_file_names(const std::vector<DocInfo>& docs) {
-  std::vector<std::string> names(docs.size()), keys(docs.size());
-  std::unordered_map<std::string_view, int> uses;
-  uses.reserve(docs.size() * 2);
-  for (size_t i = 0; i < docs.size(); ++i) {
-    const DocInfo& d = docs[i];
-    std::string& n = names[i];
-    n.reserve(d.kind.size() + d.ns.size() + d.name.size() + 8);
-    n += sanitize(d.kind);
-    if (!d.ns.empty()) n += "." + sanitize(d.ns);
-    n += "." + sanitize(d.name);
-    n = finish_name(std::move(n));
-    keys[i] = lower(n);
-  }
-  for (const auto& k : keys) ++uses[k];
-  std::vector<bool> clash(docs.size());
-  for (size_t i = 0; i < docs.size(); ++i) clash[i] = uses[keys[i]] > 1;
-  for (size_t i = 0; i < docs.size(); ++i) {
-    if (!clash[i]) continue;
-    const DocInfo& d = docs[i];
-    std::string group = api_group(d.api_version);
-    names[i] = finish_name(sanitize(d.kind) + "." + sanitize(group.empty() ? "core" : group) +
-                           (d.ns.empty() ? "" : "." + sanitize(d.ns)) + "." + sanitize(d.name));
-    keys[i] = lower(names[i]);
-  }
-  std::unordered_set<std::string> taken;
-  taken.reserve(docs.size() * 2);
-  for (size_t i = 0; i < docs.size(); ++i) {
-    if (!taken.insert(keys[i]).second) {
-      for (int k = 2;; ++k) {
-        std::string candidate = names[i] + "." + std::to_string(k);
-        if (taken.insert(lower(candidate)).second) {
-          names[i] = std::move(candidate);
-          break;
-        }
-      }
-    }
-    names[i] += ".yaml";
-  }
-  return names;
 }
 
 }  // namespace lo::build

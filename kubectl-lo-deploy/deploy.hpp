@@ -31,11 +31,24 @@ struct LabelFilter {
 // name and value.
 LabelFilter parse_filter(const std::string& text);
 
+// --image NAME=REF (images.cpp).
+struct ImageOverride {
+  std::string name;  // repository, no tag or digest
+  std::string ref;   // the reference to run instead
+};
+// Throws UsageError (exit 2) when `text` is not NAME=REF.
+ImageOverride parse_image(const std::string& text);
+// Points every container of `object` whose image repository is an
+// override's name at its ref; counts uses per override in `used`. Returns
+// the number of containers changed.
+size_t set_images(Json& object, const std::vector<ImageOverride>& images, std::vector<size_t>& used);
+
 struct DeployOptions {
   std::optional<std::string> root;
   std::optional<std::string> domain;      // --domain
   std::vector<std::string> positionals;   // [DOMAIN] [TARGET...]
   std::vector<LabelFilter> filters;       // --filter KEY=VALUE (AND-ed)
+  std::vector<ImageOverride> images;      // --image NAME=REF
   std::optional<std::string> kubeconfig;  // --kubeconfig
   std::optional<std::string> context;     // --context
   std::optional<std::string> namespace_;  // -n

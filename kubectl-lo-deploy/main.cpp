@@ -10,6 +10,7 @@ void flags(cli::Options& o) {
   o.add_options()
       ("domain", cli::text("DOMAIN", cli::Complete::Domain), "domain to deploy (default: first word if it names a domain, else the active one)")
       ("filter", cli::text("KEY=VALUE")->repeatable(), "only objects labelled lok8s.dev/KEY=VALUE (repeatable; all must match)")
+      ("image", cli::text("NAME=REF")->repeatable(), "run image REF in containers whose image is NAME (any tag or digest; repeatable)")
       ("dry-run", cli::choice("server", {"server", "none"})->hint("use --dry-run=server (a client-side dry run cannot know what server-side apply would do)"),
        "server: let the API server check everything and report what would change")
       ("force-conflicts", cli::boolean(), "take over fields other managers own instead of failing");
@@ -37,6 +38,7 @@ int run(const cli::Args& args) {
   if (auto c = args.get_number("concurrency")) o.concurrency = static_cast<size_t>(*c);
   o.verbosity = args.verbosity();
   for (const auto& f : args.all("filter")) o.filters.push_back(lo::deploy::parse_filter(f));  // usage errors before any work
+  for (const auto& i : args.all("image")) o.images.push_back(lo::deploy::parse_image(i));
   return lo::deploy::run_deploy(o);
 }
 
@@ -78,7 +80,8 @@ const cli::Command kDeploy{
                 "  kubectl lo deploy example.com web          # one target of example.com\n"
                 "  kubectl lo deploy --filter type=system     # objects labelled lok8s.dev/type=system\n"
                 "  kubectl lo deploy --dry-run=server         # what would change, nothing persisted\n"
-                "  kubectl lo deploy web -o yaml              # the applied objects (for Tilt)",
+                "  kubectl lo deploy web -o yaml              # the applied objects (for Tilt)\n"
+                "  kubectl lo deploy --image lok8s.local/api=ghcr.io/acme/api:1.2.3",
 };
 
 }  // namespace

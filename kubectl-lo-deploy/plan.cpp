@@ -8,6 +8,7 @@
 #include "lo/domain_cluster.hpp"
 #include "lo/fs.hpp"
 #include "lo/kustomization.hpp"
+#include "lo/log.hpp"
 #include "lo/yaml_json.hpp"
 
 namespace lo::deploy {
@@ -142,6 +143,7 @@ Plan make_plan(const DeployOptions& o) {
   }
 
   std::vector<std::string> unbuilt;
+  std::vector<size_t> image_uses(o.images.size(), 0);
   for (const auto& t : chosen) {
     TargetPlan tp;
     tp.name = t;
@@ -153,8 +155,10 @@ Plan make_plan(const DeployOptions& o) {
     for (const auto& f : tp.files) {
       std::string shown = ws.show(f);
       std::vector<Json> docs = parse_yaml_documents(read_file(f, 512u << 20), shown);
-      for (size_t i = 0; i < docs.size(); ++i)
+      for (size_t i = 0; i < docs.size(); ++i) {
+        if (!o.images.empty()) set_images(docs[i], o.images, image_uses);
         add_object(tp, std::move(docs[i]), shown + ", document " + std::to_string(i + 1));
+      }
     }
     tp.unfiltered = tp.objects.size();
     if (!plan.filters.empty()) {
@@ -165,6 +169,10 @@ Plan make_plan(const DeployOptions& o) {
     }
     plan.targets.push_back(std::move(tp));
   }
+  for (size_t i = 0; i < o.images.size() && unbuilt.empty(); ++i)
+    if (image_uses[i] == 0)
+      log::warning("kubectl lo deploy", "--image " + o.images[i].name + "=" + o.images[i].ref + ": no container runs " +
+                                            o.images[i].name + " in " + join(chosen));
   if (!unbuilt.empty())
     throw Error("no artifacts for target" + std::string(unbuilt.size() > 1 ? "s " : " ") + join(unbuilt) + " of " + name +
                     " (clusters/" + name + "/artifacts/<target>/artifacts.yaml)",

@@ -10,6 +10,7 @@
 #include "lo/defaults.hpp"
 #include "lo/error.hpp"
 #include "lo/exec.hpp"
+#include "lo/log.hpp"
 #include "lo/spec_env.hpp"
 
 namespace lo::driver {
@@ -97,7 +98,10 @@ class ExternalDriver : public Driver {
   }
   bool post_provision(const Context& c) override {
     auto r = call("post_provision", c, true);
-    if (r.exit_code == kVerbNotImplemented) return false;
+    if (r.exit_code == kVerbNotImplemented) {
+      log::note(exe_.filename().string() + ": post_provision is not implemented (exit 64); skipped");
+      return false;
+    }
     if (!r.ok()) fail("post_provision", r);
     return true;
   }

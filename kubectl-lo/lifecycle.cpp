@@ -1,13 +1,6 @@
 // kubectl lo provision | destroy | status | kubeconfig | up | down [DOMAIN]
 // Validation of the whole spec happens before any driver runs.
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
-#include <fstream>
 #include <iostream>
-#include <thread>
 
 #include "commands.hpp"
 #include "driver.hpp"
@@ -15,6 +8,7 @@
 #include "lo/exec.hpp"
 #include "lo/fs.hpp"
 #include "lo/log.hpp"
+#include "tilt_cmd.hpp"
 
 namespace lo::cmd {
 namespace fs = std::filesystem;
@@ -72,8 +66,6 @@ void provision_flow(const Context& c) {
               ") in this version; apply those addons yourself (e.g. kubectl lo build + kubectl lo deploy)");
 }
 
-fs::path tilt_pid_file(const Context& c) { return c.ws.root / ".tilt.pid"; }
-
 int provision(const cli::Args& a) {
   provision_flow(context(a));
   return kExitOk;
@@ -100,56 +92,20 @@ int kubeconfig(const cli::Args& a) {
 int up(const cli::Args& a) {
   Context c = context(a);
   provision_flow(c);
-  std::vector<std::string> tilt{"tilt", "up"};
-  ExecOptions o;
-  o.env["KUBECONFIG"] = c.kubeconfig().string();
-  o.env["DOMAIN_NAME"] = c.domain.ref.name;
-  o.cwd = c.ws.root;
-  if (c.dry_run) {
-    std::cout << "run: KUBECONFIG=" << c.kubeconfig().string() << " DOMAIN_NAME=" << c.domain.ref.name << " "
-              << argv_to_display(tilt) << "  (in " << c.ws.root.string() << ")\n";
-    return kExitOk;
-  }
-  if (!find_program("tilt")) {
+  tilt::Launch l = tilt_launch(c.ws, c.domain.ref.name, std::nullopt);
+  if (!c.dry_run && !find_program("tilt")) {
     log::note("the cluster is up. Tilt is not installed, so the live dev loop was not started:");
-    log::note("  install it (https://docs.tilt.dev/install.html), then run 'tilt up' in " + c.ws.root.string() +
-              " with KUBECONFIG=" + c.kubeconfig().string());
+    log::note("  install it (https://docs.tilt.dev/install.html), then run 'kubectl lo tilt up " + c.domain.ref.name + "'");
     return kExitOk;
   }
-  // Tilt runs in the foreground; its pid is kept so 'kubectl lo down' can stop it.
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::setenv("KUBECONFIG", c.kubeconfig().c_str(), 1);
-    ::setenv("DOMAIN_NAME", c.domain.ref.name.c_str(), 1);
-    if (::chdir(c.ws.root.c_str()) != 0) ::_exit(127);
-    ::execlp("tilt", "tilt", "up", static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  write_file_atomic(tilt_pid_file(c), std::to_string(pid) + "\n");
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  std::error_code ec;
-  fs::remove(tilt_pid_file(c), ec);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return tilt_up_or_attach(l, c.dry_run);
 }
 
 int down(const cli::Args& a) {
   Context c = context(a);
-  std::error_code ec;
-  if (fs::exists(tilt_pid_file(c), ec)) {
-    pid_t pid = 0;
-    std::ifstream(tilt_pid_file(c)) >> pid;
-    if (pid > 0 && ::kill(pid, 0) == 0) {
-      if (c.dry_run) {
-        std::cout << "stop: tilt (pid " << pid << ")\n";
-      } else {
-        ::kill(pid, SIGTERM);
-        for (int i = 0; i < 50 && ::kill(pid, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        log::note("stopped tilt (pid " + std::to_string(pid) + ")");
-      }
-    }
-    if (!c.dry_run) fs::remove(tilt_pid_file(c), ec);
+  if (auto t = tilt::running(c.ws, c.domain.ref.name)) {
+    if (c.dry_run) std::cout << "stop: tilt (pid " << t->pid << ")\n";
+    else if (tilt::stop(c.ws, c.domain.ref.name)) log::note("stopped tilt (pid " + std::to_string(t->pid) + ")");
   }
   driver::driver_for(c)->destroy(c);
   return kExitOk;
@@ -202,7 +158,8 @@ const cli::Command up_command{
     .name = "up",
     .summary = "Provision, bootstrap and start Tilt: the one-shot dev flow",
     .usage = "[DOMAIN] [--dry-run]",
-    .about = "The one-shot dev flow: provision the cluster, bootstrap it, then run 'tilt up' in the project.",
+    .about = "The one-shot dev flow: provision the cluster, bootstrap it, then start Tilt for the domain\n"
+             "in the background (kubectl lo tilt up; a running one reloads its Tiltfile instead).",
     .flags = lifecycle_flags,
     .run = up,
     .words = cli::Words::Domain,

@@ -27,6 +27,7 @@
 #include "lo/defaults.hpp"
 #include "lo/kustomization.hpp"
 #include "lo/log.hpp"
+#include "services.hpp"
 
 namespace lo::cmd {
 namespace {
@@ -144,6 +145,24 @@ DomainResult lint_domain(const Workspace& ws, const DomainRef& d) {
   return r;
 }
 
+// The project's services: services.yaml, its overrides and every service's
+// lok8s.yaml, checked as 'kubectl lo services' and the Tilt extension do.
+std::optional<DomainResult> lint_services(const Workspace& ws) {
+  Diagnostics diags;
+  services::Services s;
+  try {
+    s = services::load(ws, services::options_from_env(), diags);
+  } catch (const Error& e) {
+    for (const auto& p : e.problems()) diags.add(p);
+  }
+  if (!s.found && diags.problems().empty()) return std::nullopt;
+  DomainResult r;
+  r.name = "services";
+  r.kind = "services.yaml and lok8s.yaml files";
+  r.problems = diags.problems();
+  return r;
+}
+
 bool production(SpecKind k) { return k == SpecKind::Capi || k == SpecKind::KubeOne || k == SpecKind::Kkp; }
 
 bool is_subdomain(const std::string& a, const std::string& b) {
@@ -249,6 +268,8 @@ int lint(const cli::Args& a) {
   for (auto& r : every)
     if (selected.count(r.name)) results.push_back(std::move(r));
   std::sort(results.begin(), results.end(), [](const DomainResult& x, const DomainResult& y) { return x.name < y.name; });
+  size_t domains = results.size();
+  if (auto svc = lint_services(ws)) results.push_back(std::move(*svc));
 
   for (const auto& r : results) {
     std::cout << log::bold(r.name, true) << " (" << r.kind << ")\n";
@@ -261,7 +282,8 @@ int lint(const cli::Args& a) {
       std::cout << "  " << (err ? log::red("error:", true) : log::yellow("warning:", true)) << " " << text << "\n";
     }
   }
-  std::cout << "\n" << results.size() << (results.size() == 1 ? " domain" : " domains") << " checked: " << errors
+  std::cout << "\n" << domains << (domains == 1 ? " domain" : " domains") << (results.size() > domains ? " and the services" : "")
+            << " checked: " << errors
             << (errors == 1 ? " error, " : " errors, ") << warnings << (warnings == 1 ? " warning" : " warnings") << "\n";
   return errors ? kExitFailure : kExitOk;
 }
@@ -274,7 +296,8 @@ const cli::Command lint_command{
     .usage = "[DOMAIN...]",
     .about = "Check specs, targets and the project layout: spec fields and defaults, folder names,\n"
              "bootstrap entries, target kustomizations, Deploy clusterRefs, one cluster per plane,\n"
-             "and that dev clusters run the Kubernetes version of their production cluster.\n"
+             "and that dev clusters run the Kubernetes version of their production cluster; then the\n"
+             "project's services.yaml (with its profile) and every service's lok8s.yaml.\n"
              "With no DOMAIN every domain is checked. Exit 1 when there is any error.",
     .run = lint,
     .words = cli::Words::Domains,

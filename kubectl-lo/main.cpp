@@ -15,10 +15,11 @@ const Command kKind{.name = "kind", .summary = "Kind cluster config, containerd 
 const Command kRegistry{.name = "registry", .summary = "Registry plan and lifecycle (build, cache, mirrors)", .binary = "lo-registry"};
 
 const Command* const kCommands[] = {
-    &lo::cmd::use_command,  &lo::cmd::spec_command,       &lo::cmd::lint_command,    &lo::cmd::up_command,
-    &lo::cmd::down_command, &lo::cmd::provision_command,  &lo::cmd::destroy_command, &lo::cmd::status_command,
-    &lo::cmd::kubeconfig_command, &kBuild, &kDeploy, &kKind, &kRegistry, &lo::cmd::version_command,
-    &lo::cmd::completion_command,
+    &lo::cmd::use_command,       &lo::cmd::spec_command,     &lo::cmd::lint_command,    &lo::cmd::up_command,
+    &lo::cmd::down_command,      &lo::cmd::services_command, &lo::cmd::tilt_command,    &lo::cmd::provision_command,
+    &lo::cmd::destroy_command,   &lo::cmd::status_command,   &lo::cmd::kubeconfig_command,
+    &kBuild,                     &kDeploy,                   &kKind,                    &kRegistry,
+    &lo::cmd::version_command,   &lo::cmd::completion_command,
 };
 
 const lo::cli::Program kProgram{

@@ -45,6 +45,8 @@ int use(const cli::Args& a) {
     Json out = Json::object();
     out["active"] = active ? Json(*active) : Json(nullptr);
     out["effective"] = effective;
+    out["root"] = ws.root.string();
+    out["clusters"] = ws.clusters.string();
     Json list = Json::array();
     for (const auto& d : domains)
       list.push_back(Json{{"name", d.name}, {"kind", describe(ws, d)}, {"file", ws.show(d.spec_file)}});

@@ -37,7 +37,13 @@ const Registry* find_role(const EffectiveSpec& eff, RegistryRole role) {
 
 Json local_registry_hosting(const EffectiveSpec& eff) {
   const Registry* build = find_role(eff, RegistryRole::Build);
+  // Tilt pushes to host and writes hostFromContainerRuntime (else host)
+  // into pod specs; containerd on the nodes reaches the build registry by
+  // its hostname through certs.d, with the dev CA. Upstream set only
+  // hostFromClusterNetwork, so pods got the bare IP, which certs.d does not
+  // know.
   Json hosting = {{"host", build->ip.str()},
+                  {"hostFromContainerRuntime", build->hostname},
                   {"hostFromClusterNetwork", build->hostname},
                   {"help", "https://kind.sigs.k8s.io/docs/user/local-registry/"}};
   return config_map("kube-public", "local-registry-hosting", Json{{"localRegistryHosting.v1", json_to_yaml(hosting)}});

@@ -4,7 +4,9 @@
 //  - the certs.d path comes from the domain being rendered (Q22);
 //  - OIDC wiring follows the spec (Q7), not environment variables set later;
 //  - every registry hostname was validated by the spec, so no entry is
-//    silently skipped (V21).
+//    silently skipped (V21);
+//  - spec.nodes.maxConcurrentDownloads lands where containerd reads it
+//    (tests/tools/containerd-config checks that with containerd's loader).
 #include <cstdlib>
 
 #include "kind.hpp"
@@ -92,9 +94,16 @@ std::string render_config(const Target& t) {
   for (int64_t i = 0; i < *s.nodes.workers; ++i)
     nodes.push_back(Json{{"role", "worker"}, {"image", image}, {"extraMounts", Json::array({certs_mount})}});
 
-  std::string containerd = std::string("[plugins.\"io.containerd.grpc.v1.cri\".registry]\n") + "  config_path = \"" +
-                           kCertsDInNode + "\"\n" + "[plugins.\"io.containerd.grpc.v1.cri\".containerd]\n" +
-                           "  max_concurrent_downloads = " + std::to_string(*s.nodes.maxConcurrentDownloads) + "\n";
+  // Written for the version-2 config kindest/node images ship (also with
+  // containerd 2, which migrates it): max_concurrent_downloads is a key of
+  // the CRI plugin itself, which containerd 2 moves to io.containerd.cri.v1.images.
+  // Upstream (and lo before) put it under ...cri".containerd, where no
+  // containerd reads it: the setting never took effect. No `version` line:
+  // kind v0.33 skips a patch whose version differs from the node's config,
+  // and older kind would copy it over the node's.
+  std::string containerd = std::string("[plugins.\"io.containerd.grpc.v1.cri\"]\n") + "  max_concurrent_downloads = " +
+                           std::to_string(*s.nodes.maxConcurrentDownloads) + "\n" +
+                           "[plugins.\"io.containerd.grpc.v1.cri\".registry]\n" + "  config_path = \"" + kCertsDInNode + "\"\n";
   Json config = {{"kind", "Cluster"},
                  {"apiVersion", "kind.x-k8s.io/v1alpha4"},
                  {"name", t.cluster()},

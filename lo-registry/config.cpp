@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <iostream>
 
 #include "lo/fs.hpp"
@@ -58,6 +59,11 @@ Invocation invocation(const cli::Args& a, bool takes_output) {
   if (takes_output) inv.opt.output = a.output("table");
   inv.target = load_target(a.get("root"), a.get("domain"), a.positionals());
   return inv;
+}
+
+std::string registry_image() {
+  const char* env = std::getenv("LOK8S_REGISTRY_IMAGE");
+  return env && *env ? env : kRegistryImage;
 }
 
 std::string render_config(const Registry& r, bool tls) {
@@ -116,8 +122,8 @@ std::string bind(const fs::path& source, const std::string& target) {
 
 std::string config_hash(const Target& t, const Registry& r, const std::string& config, const std::string& ca_fingerprint,
                         bool remote) {
-  std::string in = std::string("image=") + kRegistryImage + "\nnetwork=" + r.network + "\nip=" + r.ip.str() +
-                   "\ntls=" + (t.tls ? "true" : "false") + "\nconfig=" + config;
+  std::string in = std::string("image=") + registry_image() + "\nnetwork=" + r.network + "\nip=" + r.ip.str() +
+                   "\ntls=" + (t.tls ? "true" : "false") + "\nconfig=" + config + "\nhealth=" + join(health_flags(t.tls), " ");
   if (t.tls) in += "\nca=" + ca_fingerprint;
   if (remote) {
     // The files are copied in, not mounted: a new certificate needs a new container.
@@ -146,6 +152,8 @@ std::vector<std::string> run_argv(const Target& t, const Registry& r, const std:
   if (r.shared) label(kLabelShared, "true");
   else label(kLabelDomain, t.domain);
   label(kLabelConfig, hash);
+  auto health = health_flags(t.tls);
+  argv.insert(argv.end(), health.begin(), health.end());
   argv.insert(argv.end(), {"--volume", r.container + ":/var/lib/registry"});
   // --mount, unlike -v, refuses a missing source instead of creating an
   // empty folder in its place.
@@ -153,7 +161,7 @@ std::vector<std::string> run_argv(const Target& t, const Registry& r, const std:
     argv.insert(argv.end(), {"--mount", bind(t.config_file(r), kConfigInContainer)});
     if (t.tls) argv.insert(argv.end(), {"--mount", bind(t.cert_dir(), kCertsInContainer)});
   }
-  argv.push_back(kRegistryImage);
+  argv.push_back(registry_image());
   return argv;
 }
 

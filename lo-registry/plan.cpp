@@ -7,6 +7,7 @@
 
 #include "lo/defaults.hpp"
 #include "lo/log.hpp"
+#include "lo/table.hpp"
 #include "lo/yaml_json.hpp"
 
 namespace lo::registry {
@@ -41,14 +42,7 @@ int plan(const cli::Args& a) {
     for (const auto& r : eff.registries)
       rows.push_back({r.name, to_string(r.role), r.ip.str(), std::to_string(r.port), r.hostname, r.container, r.network,
                       r.upstream.empty() ? "-" : r.upstream});
-    std::vector<size_t> width(rows[0].size(), 0);
-    for (const auto& row : rows)
-      for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
-    for (const auto& row : rows) {
-      std::string line;
-      for (size_t i = 0; i < row.size(); ++i) line += row[i] + (i + 1 < row.size() ? std::string(width[i] - row[i].size() + 3, ' ') : "");
-      std::cout << line << "\n";
-    }
+    std::cout << format_table(rows);
   }
   return kExitOk;
 }

@@ -16,6 +16,7 @@
 //   lok8s.dev/config=<hash>    what the container was started with; another hash = recreate
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -74,6 +75,10 @@ void lifecycle_flags(cli::Options& o);
 Invocation invocation(const cli::Args& a, bool takes_output);
 
 // --- config.cpp ---------------------------------------------------------------
+// The image of the registry containers: LOK8S_REGISTRY_IMAGE when set (a
+// copy in a registry you can reach, or a locally built stand-in, as lo's
+// tests use), else kRegistryImage (registry:2.8.3).
+std::string registry_image();
 // The distribution (registry:2) config of one registry.
 std::string render_config(const Registry& r, bool tls);
 // The lok8s.dev/config label: a hash of everything the container is made
@@ -94,18 +99,24 @@ struct TlsResult {
 // The CA (created on demand), the registry certificate (TLS mode) and the
 // wildcard application certificate, through the runner.
 TlsResult ensure_tls(Runner& runner, const Target& t);
-// The SANs of the registry certificate: every hostname and IP of the plan.
+// The SANs of the registry certificate: every hostname (without a port),
+// IP and container name of the plan.
 std::vector<std::string> registry_sans(const EffectiveSpec& eff);
 
 // --- containers.cpp --------------------------------------------------------------
 struct Container {
   std::string name;
-  std::string state;  // running, exited, created, ...
+  std::string state;   // Docker's word: running, restarting, exited, created, paused, dead
+  std::string health;  // Docker's health check: starting, healthy, unhealthy; empty without one
+  int restarts = 0;    // RestartCount: how often Docker restarted it (restart=always)
   std::map<std::string, std::string> labels;
   bool running() const { return state == "running"; }
 };
 // Every container that carries the lok8s.dev/registry label, by name.
 std::map<std::string, Container> registry_containers(docker::Docker& d);
+// The named containers as `docker container inspect` sees them, by name;
+// the ones that do not exist are left out.
+std::map<std::string, Container> inspect_containers(docker::Docker& d, const std::vector<std::string>& refs);
 // Names of every docker volume.
 std::vector<std::string> volume_names(docker::Docker& d);
 // The registries of the plan a command acts on: project ones, plus shared
@@ -113,6 +124,22 @@ std::vector<std::string> volume_names(docker::Docker& d);
 std::vector<Registry> selected(const Target& t, bool with_shared);
 // Containers labelled for this domain that the plan no longer has.
 std::vector<std::string> orphans(const Target& t, const std::map<std::string, Container>& have);
+
+// --- health.cpp ----------------------------------------------------------------
+// The `docker run` flags of the health check: a command run inside the
+// container that asks the registry's own /v2/ on localhost. Docker runs it
+// and keeps the verdict; lo only reads it (never a request from the host).
+std::vector<std::string> health_flags(bool tls);
+// Waits until every registry of `regs` answers (Docker says healthy), or its
+// container is restarting, exited, restarted again or unhealthy, or `timeout`
+// passes. `restarts`: each container's restart count when this `up` started
+// or kept it. Throws lo::Error naming each registry that does not answer,
+// with its state and the last lines of its log.
+void wait_until_answering(Runner& runner, docker::Docker& d, const std::vector<Registry>& regs,
+                          const std::map<std::string, int>& restarts, std::chrono::seconds timeout);
+// The lines of a registry log worth showing: Go stack traces left out, at
+// most `n` lines, and the last panic or error line kept even when older.
+std::vector<std::string> log_excerpt(const std::string& log, size_t n);
 
 // --- commands (lo/cli.hpp), listed by main.cpp -----------------------------------
 extern const cli::Command up_command;

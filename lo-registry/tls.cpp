@@ -1,9 +1,10 @@
 // TLS for the registries and the applications of a Lo domain, signed by the
 // development CA (certs.hpp):
 //  - the CA at CAROOT, created on demand, reused when there (mkcert's too);
-//  - TLS mode: the registry certificate, SANs = every hostname and IP of the
-//    plan, minted before any container starts (containers mount it) — also
-//    by `lo-registry up`, which upstream left to provision (Q15);
+//  - TLS mode: the registry certificate, SANs = every hostname, IP and
+//    container name of the plan, minted before any container starts
+//    (containers mount it) — also by `lo-registry up`, which upstream left
+//    to provision (Q15);
 //  - always: the wildcard certificate of <domain> and *.<domain> as a
 //    kubernetes.io/tls Secret manifest for a target's gateway or ingress.
 // A certificate is re-minted only when a name is missing from it, the CA
@@ -46,8 +47,16 @@ void protect(Runner& runner, const Target& t, const fs::path& dir) {
 std::vector<std::string> registry_sans(const EffectiveSpec& eff) {
   std::vector<std::string> sans;
   for (const auto& r : eff.registries) {
-    sans.push_back(r.hostname);
+    // A custom mirror's hostname may carry a port (containerd's host:port
+    // folder name); a certificate names hosts only. lo before this wrote
+    // "10.0.0.5:5000" as a DNS name that matches nothing.
+    std::string host = r.hostname;
+    if (auto colon = host.rfind(':'); colon != std::string::npos && host.find(']') == std::string::npos) host.resize(colon);
+    sans.push_back(host);
     sans.push_back(r.ip.str());
+    // Its container name, which Docker's DNS resolves on the registry's
+    // network (a kind node, a build container): https://<container>/ verifies.
+    sans.push_back(r.container);
   }
   return certs::unique_sans(sans);
 }
@@ -75,7 +84,9 @@ TlsResult ensure_tls(Runner& runner, const Target& t) {
     } else {
       std::vector<std::string> all = sans;
       if (ca && crt)
-        if (auto old = certs::inspect(*crt, &*ca); old && old->signed_by_ca) all.insert(all.end(), old->sans.begin(), old->sans.end());
+        if (auto old = certs::inspect(*crt, &*ca); old && old->signed_by_ca)
+          for (const auto& san : old->sans)
+            if (san.find(':') == std::string::npos) all.push_back(san);  // not an old "host:port" name
       all = certs::unique_sans(all);
       protect(runner, t, t.ws.root / ".secrets");
       runner.step("mint", "registry certificate " + t.show(dir / "tls.crt") + " (key tls.key 0600) for " + join(all, ", "), [&] {

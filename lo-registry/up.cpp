@@ -5,10 +5,13 @@
 //      wildcard application certificate;
 //   3. the config file of every registry (written only when it changed);
 //   4. per registry: its volume, then its container — left alone when it
-//      runs with the same configuration (lok8s.dev/config label), else
-//      (re)created. Containers of this domain the spec no longer has go.
-// A second `up` with nothing changed runs no docker command that changes
-// anything. Upstream left a running container alone whatever its config
+//      runs with the same configuration (lok8s.dev/config label), restarted
+//      when Docker is restarting it with that configuration, else
+//      (re)created. Containers of this domain the spec no longer has go;
+//   5. wait until every registry answers its Docker health check (health.cpp);
+//      one that does not fails `up` (exit 1) with its state and log.
+// A second `up` with nothing changed and every registry answering runs no
+// docker command that changes anything. Upstream left a running container alone whatever its config
 // (a mode change needed `registry down` first); here a changed config,
 // address, CA or certificate recreates it.
 #include <algorithm>
@@ -21,6 +24,10 @@ namespace lo::registry {
 namespace fs = std::filesystem;
 
 namespace {
+
+// A registry starts in well under a second; the first health check runs
+// one interval (5s) after the start.
+constexpr std::chrono::seconds kAnswerTimeout{60};
 
 bool same_file(const fs::path& p, const std::string& content) {
   std::error_code ec;
@@ -65,6 +72,7 @@ int up(const cli::Args& a) {
   auto have = registry_containers(d);
   auto vols = volume_names(d);
   auto has_volume = [&](const std::string& v) { return std::find(vols.begin(), vols.end(), v) != vols.end(); };
+  std::map<std::string, int> restarts;  // of the containers left alone, to tell a new restart
   for (const auto& name : orphans(t, have))
     runner.change("remove registry container " + name + " (no longer in the spec of " + t.domain + ")",
                   {"docker", "rm", "--force", name});
@@ -72,13 +80,27 @@ int up(const cli::Args& a) {
     std::string hash = config_hash(t, r, configs[r.name], tls.ca_fingerprint, remote);
     auto it = have.find(r.container);
     std::string reason;
+    // A container Docker keeps restarting (restart=always) with the right
+    // configuration is not recreated: that would change nothing. It is
+    // restarted at once instead of after Docker's growing back-off (its
+    // upstream may be back), and the wait below tells whether it answers.
+    bool alive = it != have.end() && (it->second.running() || it->second.state == "restarting");
     if (it == have.end()) reason = "";
-    else if (!it->second.running()) reason = it->second.state == "created" ? "it never started" : "it is " + (it->second.state.empty() ? std::string("not running") : it->second.state);
+    else if (!alive) reason = it->second.state == "created" ? "it never started" : "it is " + (it->second.state.empty() ? std::string("not running") : it->second.state);
     else if (it->second.labels.count(kLabelConfig) == 0) reason = "it was not started by lo";
     else if (it->second.labels.at(kLabelConfig) != hash) reason = "its configuration changed";
     else if (tls.registry_cert_minted) reason = "the registry certificate was re-minted";
-    else {
+    else if (it->second.state == "restarting" || (it->second.restarts > 0 && it->second.health != "healthy")) {
+      // Restarting now, or up again after restarts and not answering yet:
+      // Docker's crash loop either way.
+      runner.change("restart registry " + r.name + " (" + r.container + "): Docker keeps restarting it (" +
+                        std::to_string(it->second.restarts) + " restarts); configuration up to date",
+                    {"docker", "restart", r.container});
+      restarts[r.container] = 0;  // a restart by hand starts the count again
+      continue;
+    } else {
       runner.note("registry " + r.name + " (" + r.container + "): running, up to date");
+      restarts[r.container] = it->second.restarts;
       continue;
     }
     if (!has_volume(r.container))
@@ -99,8 +121,10 @@ int up(const cli::Args& a) {
                     {"docker", "cp", (t.cert_dir() / ".").string(), r.container + ":" + kCertsInContainer});
     runner.change(what, {"docker", "start", r.container});
   }
+  // 5. every registry answers (or `up` fails naming the ones that do not)
+  wait_until_answering(runner, d, t.eff.registries, restarts, kAnswerTimeout);
   if (!runner.dry_run())
-    runner.note("registries of " + t.domain + " are up (" + std::to_string(t.eff.registries.size()) +
+    runner.note("registries of " + t.domain + " are up and answering (" + std::to_string(t.eff.registries.size()) +
                 "); `lo-registry status` shows them");
   return kExitOk;
 }

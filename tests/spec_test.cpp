@@ -56,14 +56,16 @@ TEST(Spec, EveryErrorOfAFileIsReportedWithFieldAndLine) {
   EXPECT_TRUE(has(ps, "spec.registries.mirrors[1].name", "invalid mirror name 'Bad_Name'"));
   for (const auto& p : ps) {
     EXPECT_EQ(p.where.file, "c.yaml");
-    // EXPECT_EQ expands to an if/else: braces keep each check with its own if.
     if (p.where.field == "spec.runtime") {
       EXPECT_EQ(p.where.line, 8);
-    } else if (p.where.field == "spec.nodes.workers") {
+    }
+    if (p.where.field == "spec.nodes.workers") {
       EXPECT_EQ(p.where.line, 10);
-    } else if (p.where.field == "spec.registries.tls") {
+    }
+    if (p.where.field == "spec.registries.tls") {
       EXPECT_EQ(p.where.line, 12);
-    } else if (p.where.field == "spec.registries.mirrors[1].name") {
+    }
+    if (p.where.field == "spec.registries.mirrors[1].name") {
       EXPECT_EQ(p.where.line, 16);
     }
   }

@@ -1,19 +1,13 @@
-// Splitting YAML streams (kubectl-lo-build/split.hpp) and writing the
-// resulting folder (kubectl-lo-build/folder.hpp).
+// Splitting YAML streams (kubectl-lo-build/split.hpp); writing the folder
+// is tests/folder_test.cpp.
 #include <gtest/gtest.h>
-#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
-#include <filesystem>
-#include <fstream>
 #include <random>
 
-#include "kubectl-lo-build/folder.hpp"
 #include "kubectl-lo-build/split.hpp"
 #include "lo/error.hpp"
-#include "lo/fs.hpp"
 
-namespace fs = std::filesystem;
 using lo::build::DocInfo;
 using lo::build::scan_documents;
 using lo::build::split_file_names;
@@ -22,7 +16,23 @@ namespace {
 
 std::string bytes(std::string_view text, const DocInfo& d) { return std::string(text.substr(d.begin, d.end - d.begin)); }
 
+std::string identity(const DocInfo& d) {
+  return d.api_version + " " + d.kind + " " + d.ns + "/" + d.name + (d.parsed ? ", parsed" : ", read without the parser");
+}
+
 std::vector<std::string> names_of(const std::string& text) { return split_file_names(scan_documents(text, "t.yaml")); }
+
+// The first problem of the error splitting `text` (as in.yaml) gives; a test
+// failure when it gives none.
+lo::Problem problem_of(const std::string& text) {
+  try {
+    scan_documents(text, "in.yaml");
+  } catch (const lo::Error& e) {
+    if (!e.problems().empty()) return e.problems()[0];
+  }
+  ADD_FAILURE() << "no error for: " << text;
+  return {};
+}
 
 TEST(Split, ReadsObjectsAndKeepsTheirBytes) {
   std::string text =
@@ -99,15 +109,10 @@ TEST(Split, HardDocumentsGoThroughTheParserAndStillComeOutRight) {
 
 TEST(Split, ErrorsNameTheFileAndLine) {
   auto expect_error = [](const std::string& text, int line, const std::string& what) {
-    try {
-      scan_documents(text, "in.yaml");
-      ADD_FAILURE() << "no error for: " << text;
-    } catch (const lo::Error& e) {
-      ASSERT_FALSE(e.problems().empty());
-      EXPECT_EQ(e.problems()[0].where.file, "in.yaml");
-      EXPECT_EQ(e.problems()[0].where.line, line) << text;
-      EXPECT_NE(e.problems()[0].what.find(what), std::string::npos) << e.problems()[0].what;
-    }
+    lo::Problem p = problem_of(text);
+    EXPECT_EQ(p.where.file, "in.yaml");
+    EXPECT_EQ(p.where.line, line) << text;
+    EXPECT_NE(p.what.find(what), std::string::npos) << p.what;
   };
   expect_error("apiVersion: v1\nkind: A\nmetadata:\n  name: a\n---\napiVersion: v1\nmetadata:\n  name: b\n", 6, "no kind");
   expect_error("apiVersion: v1\nkind: A\nmetadata:\n  labels: {}\n", 1, "no metadata.name");
@@ -186,68 +191,147 @@ TEST(Split, FastReaderAgreesWithTheParser) {
   }
 }
 
-class FolderTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("lo-folder-test-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+// kustomize prints lists at the column of their key ("rules:\n- apiGroups:"),
+// in metadata too; an entry's "name:" is not metadata.name.
+TEST(Split, TheFastReaderFollowsListsAtTheColumnOfTheirKey) {
+  std::string text = R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  finalizers:
+  - example.com/keep
+  ownerReferences:
+  - apiVersion: v1
+    kind: Owner
+    name: not-this
+  - name: nor-this
+  name: app
+  namespace: web
+roleRef:
+  kind: Role
+  name: app
+subjects:
+- kind: ServiceAccount
+  name: app
+- - nested
+  - |
+    name: in a block scalar
+)";
+  std::vector<DocInfo> docs = scan_documents(text, "t.yaml");
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(identity(docs[0]), "rbac.authorization.k8s.io/v1 RoleBinding web/app, read without the parser");
+  EXPECT_EQ(split_file_names(docs), std::vector<std::string>{"RoleBinding.web.app.yaml"});
+  // A List is split as one object, not into its items.
+  auto list = scan_documents("apiVersion: v1\nkind: List\nmetadata:\n  name: l\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n",
+                             "t.yaml");
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_FALSE(list[0].parsed);
+  EXPECT_EQ(split_file_names(list), std::vector<std::string>{"List.l.yaml"});
+  auto full = scan_documents(text, "t.yaml", lo::build::ScanMode::FullParse);
+  ASSERT_EQ(full.size(), 1u);
+  full[0].parsed = false;
+  EXPECT_EQ(docs[0], full[0]);
+}
+
+// Lines that would make the line-by-line view wrong: the reader hands the
+// document to the parser, and the result is what the parser says. Several
+// of these came from tests/fuzz/split_fuzz.cpp.
+TEST(Split, WhatTheReaderCannotFollowIsReadByTheParser) {
+  const char* cases[] = {
+      // a flow collection or a quoted scalar going on below, with a line
+      // that looks like a key at column 0
+      "apiVersion: v1\nkind: A\nmetadata:\n  name: a\nspec:\n  x: [a,\nkind: B]\n",
+      "apiVersion: v1\nkind: A\nmetadata:\n  name: a\nspec:\n  x: \"a\nkind: B\"\n",
+      "apiVersion: v1\nkind: A\nmetadata:\n  name: a\n  labels: {a: b,\n  namespace: x}\n",
+      // a CR alone is dropped by yaml-cpp; a NUL or a BOM past the start changes what it reads
+      "apiVersion: v1\nkind: A\nmetadata:\n  name: a\rb\n",
+      "apiVersion: v1\nkind: A\nmetadata:\n  name: a\x01b\n",
+      "apiVersion: v1\nkind: A\nmetadata:\n  name: a\n---\n\xEF\xBB\xBF" "apiVersion: v1\nkind: B\nmetadata:\n  name: b\n",
+      // an identity value followed by something deeper
+      "apiVersion: v1\nkind: A\nmetadata:\n  name: a\n    # deeper\n",
+      "apiVersion: v1\nkind: A\n  more\nmetadata:\n  name: a\n",
+      // keys twice: yaml-cpp takes the first
+      "apiVersion: v1\nkind: A\nkind: B\nmetadata:\n  name: a\n  name: b\n",
+      // anchors, aliases, merge keys, complex keys, tags
+      "apiVersion: v1\nkind: A\nmetadata:\n  name: &n a\nspec: {ref: *n}\n",
+      "apiVersion: v1\nkind: A\nmetadata:\n  <<: {name: merged}\n",
+      "apiVersion: v1\nkind: A\n? metadata\n: name: a\n",
+      "apiVersion: v1\nkind: !!str A\nmetadata:\n  name: a\n",
+      // tabs
+      "apiVersion: v1\nkind: A\nmetadata:\n\tname: a\n",
+      // a list right under metadata, or under an identity key
+      "apiVersion: v1\nkind: A\nmetadata:\n- name: a\n",
+      "apiVersion: v1\nkind:\n- A\nmetadata:\n  name: a\n",
+      // kind: List is an object like any other: its items are not split out,
+      // and without a name of its own it is an error
+      "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: item\n",
+  };
+  for (const char* text : cases) {
+    std::vector<DocInfo> fast, full;
+    std::string fast_error, full_error;
+    try {
+      fast = scan_documents(text, "t.yaml");
+    } catch (const lo::Error& e) {
+      fast_error = lo::format_problem(e.problems().at(0));
+    }
+    try {
+      full = scan_documents(text, "t.yaml", lo::build::ScanMode::FullParse);
+    } catch (const lo::Error& e) {
+      full_error = lo::format_problem(e.problems().at(0));
+    }
+    EXPECT_EQ(fast_error, full_error) << text;
+    ASSERT_EQ(fast.size(), full.size()) << text;
+    for (size_t i = 0; i < fast.size(); ++i) {
+      EXPECT_EQ(fast[i].parsed, i + 1 == fast.size()) << text;  // the last document holds the trick
+      fast[i].parsed = full[i].parsed;
+      EXPECT_EQ(fast[i], full[i]) << text;
+    }
   }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::vector<std::string> listing(const fs::path& d) {
-    std::vector<std::string> out;
-    for (const auto& e : fs::directory_iterator(d)) out.push_back(e.path().filename().string());
-    std::sort(out.begin(), out.end());
-    return out;
+}
+
+// yaml-cpp reads a stream with NULs in its first bytes as UTF-16 or UTF-32,
+// where the byte scan sees nothing it knows; found by the fuzz target.
+TEST(Split, AStreamThatIsNotUtf8IsAnError) {
+  for (std::string text : {std::string("%\0\0\0YAML 1.2\n---\nkind: A\n", 24), std::string("\xFF\xFEk\0i\0n\0d\0", 10),
+                           std::string("k\0i\0n\0d\0:\0 \0A\0\n\0", 16)}) {
+    lo::Problem p = problem_of(text);
+    EXPECT_EQ(p.where.line, 1);
+    EXPECT_EQ(p.what, "this file is not UTF-8 (it looks UTF-16 or UTF-32 encoded)");
   }
-  fs::path dir_;
-};
-
-TEST_F(FolderTest, WritesFilesAndTheirListingThenRemovesStaleOnes) {
-  fs::path out = dir_ / "out";
-  EXPECT_EQ(lo::build::write_folder(out, {{"A.a.yaml", "kind: A"}, {"B.b.yaml", "kind: B\n"}}, true), 0u);
-  EXPECT_EQ(listing(out), (std::vector<std::string>{"A.a.yaml", "B.b.yaml", "kustomization.yaml"}));
-  EXPECT_EQ(lo::read_file(out / "A.a.yaml"), "kind: A\n");
-  EXPECT_EQ(lo::read_file(out / "kustomization.yaml"),
-            lo::build::owned_kustomization({"A.a.yaml", "B.b.yaml"}));
-  std::ofstream(out / "mine.txt") << "not lo's";
-  auto before = fs::last_write_time(out / "B.b.yaml");
-  EXPECT_EQ(lo::build::write_folder(out, {{"B.b.yaml", "kind: B\n"}, {"C.c.yaml", "kind: C\n"}}, true), 1u);
-  EXPECT_EQ(listing(out), (std::vector<std::string>{"B.b.yaml", "C.c.yaml", "kustomization.yaml", "mine.txt"}));
-  EXPECT_EQ(fs::last_write_time(out / "B.b.yaml"), before);  // same bytes: left alone
+  // Past the start, a document is read as part of a UTF-8 stream, whatever
+  // its first bytes: a BOM there (files joined with cat) is content to
+  // yaml-cpp, so its first key is not apiVersion; the bytes stay as they are.
+  std::string later = "apiVersion: v1\nkind: A\nmetadata:\n  name: a\n---\n\xEF\xBB\xBF" "apiVersion: v1\nkind: B\nmetadata:\n  name: b\n";
+  auto docs = scan_documents(later, "in.yaml");
+  ASSERT_EQ(docs.size(), 2u);
+  EXPECT_TRUE(docs[1].parsed);
+  EXPECT_EQ(docs[1].kind, "B");
+  EXPECT_EQ(docs[1].api_version, "");
+  EXPECT_EQ(later.substr(docs[1].begin, 3), "\xEF\xBB\xBF");
 }
 
-TEST_F(FolderTest, RefusesAKustomizationLoDidNotWrite) {
-  std::ofstream(dir_ / "kustomization.yaml") << "resources: [mine.yaml]\n";
-  std::ofstream(dir_ / "mine.yaml") << "kind: Mine\n";
-  EXPECT_THROW(lo::build::write_folder(dir_, {{"A.a.yaml", "kind: A\n"}}, true), lo::Error);
-  EXPECT_EQ(listing(dir_), (std::vector<std::string>{"kustomization.yaml", "mine.yaml"}));
+// Each document is parsed as it stands in the stream, with the marker that
+// ends it: yaml-cpp reads a lone tag as null at the end of its input but as
+// an empty string before "..."; found by the fuzz target.
+TEST(Split, ADocumentIsParsedWithTheMarkerThatEndsIt) {
+  lo::Problem p = problem_of("!!s \n...\napiVersion: v1\nkind: A\nmetadata:\n  name: a\n");
+  EXPECT_EQ(p.where.line, 1);
+  EXPECT_EQ(p.what, "document is not a Kubernetes object (not a mapping)");
 }
 
-TEST_F(FolderTest, CleansWhatAKilledWriterLeftAndKeepsALiveOnesFiles) {
-  fs::path out = dir_ / "out";
-  lo::build::write_folder(out, {{"A.a.yaml", "kind: A\n"}}, false);
-  std::ofstream(out / ".A.a.yaml.lo-tmp-999999999-0") << "half";
-  std::ofstream(out / (".A.a.yaml.lo-tmp-" + std::to_string(::getppid()) + "-0")) << "a live writer's";
-  fs::create_directories(dir_ / ".out.lo-tmp-999999999-1");
-  lo::build::write_folder(out, {{"A.a.yaml", "kind: A2\n"}}, false);
-  EXPECT_EQ(listing(out), (std::vector<std::string>{".A.a.yaml.lo-tmp-" + std::to_string(::getppid()) + "-0",
-                                                    "A.a.yaml", "kustomization.yaml"}));
-  EXPECT_FALSE(fs::exists(dir_ / ".out.lo-tmp-999999999-1"));
-  EXPECT_EQ(lo::read_file(out / "A.a.yaml"), "kind: A2\n");
+// Content after "..." on its line is not dropped: YAML allows a comment
+// there, yaml-cpp reads a new document; found by the fuzz target.
+TEST(Split, ContentAfterADocumentEndMarkerIsNotDropped) {
+  lo::Problem p = problem_of("apiVersion: v1\nkind: A\nmetadata:\n  name: a\n... [x]\n");
+  EXPECT_EQ(p.where.line, 5);
+  EXPECT_EQ(p.what, "document is not a Kubernetes object (not a mapping)");
+  EXPECT_EQ(scan_documents("apiVersion: v1\nkind: A\nmetadata:\n  name: a\n... # done\n", "in.yaml").size(), 1u);
 }
 
-TEST_F(FolderTest, ACancelledWriteChangesNothing) {
-  fs::path out = dir_ / "out";
-  lo::build::write_folder(out, {{"A.a.yaml", "kind: A\n"}}, false);
-  std::atomic<int> cancel{2};
-  EXPECT_THROW(lo::build::write_folder(out, {{"A.a.yaml", "kind: NEW\n"}, {"B.b.yaml", "kind: B\n"}}, false, &cancel),
-               lo::Error);
-  EXPECT_EQ(listing(out), (std::vector<std::string>{"A.a.yaml", "kustomization.yaml"}));
-  EXPECT_EQ(lo::read_file(out / "A.a.yaml"), "kind: A\n");
-  EXPECT_THROW(lo::build::write_folder(dir_ / "fresh", {{"A.a.yaml", "kind: A\n"}}, false, &cancel), lo::Error);
-  EXPECT_EQ(listing(dir_), (std::vector<std::string>{"out"}));
+// yaml-cpp 0.7's LoadAll never returns (and eats memory) on a document that
+// starts with ','; found by the fuzz target.
+TEST(Split, AMalformedDocumentIsAnErrorNotAHang) {
+  EXPECT_EQ(lo::format_problem(problem_of("apiVersion: v1\nkind: A\nmetadata:\n  name: a\n---\n, Source: x\n")),
+            "in.yaml:6:1: invalid YAML: cannot read a document here");
 }
 
 }  // namespace

@@ -28,6 +28,7 @@ struct Token {
   std::string written;               // the flag as written: "--output", "-o"
   std::optional<std::string> value;  // a flag's value (the implicit one when written alone)
   bool missing_value = false;        // the flag was the last word and needs a value
+  bool after_dashes = false;         // a positional written after "--"
 };
 
 // Reads `words` with kubectl's manners. Strict: an unknown flag or a

@@ -7,6 +7,7 @@
 // the rest: it looks each flag up in the command's options_description,
 // checks the number of values, and stores them through each flag's Value,
 // which validates them.
+#include <algorithm>
 #include <boost/any.hpp>
 #include <boost/program_options/parsers.hpp>
 
@@ -60,6 +61,7 @@ std::vector<Token> tokenize(const Options& options, const std::vector<std::strin
     if (only_positionals || a.size() < 2 || a[0] != '-') {
       Token t;
       t.value = a;
+      t.after_dashes = only_positionals;
       out.push_back(std::move(t));
       continue;
     }
@@ -162,12 +164,15 @@ CommandLine split_command_word(const std::vector<std::string>& words, bool stric
 
 }  // namespace detail
 
-Args::Args(const Options& options, const std::vector<std::string>& words) {
+Args::Args(const Options& options, const std::vector<std::string>& words) : dashes_(words.size()) {
   // The style parser reads every word at once (it sees them all on its first
   // call) and hands Boost.PO one option per flag and one per positional.
-  auto kubectl_style = [&options](std::vector<std::string>& args) {
+  auto kubectl_style = [this, &options](std::vector<std::string>& args) {
     std::vector<po::option> out;
+    size_t positionals = 0;
     for (auto& t : detail::tokenize(options, args, true)) {
+      if (t.kind == detail::Token::Kind::Positional && t.after_dashes && dashes_ > positionals) dashes_ = positionals;
+      if (t.kind == detail::Token::Kind::Positional) ++positionals;
       po::option o;
       if (t.kind == detail::Token::Kind::Flag) {
         o.string_key = t.flag->long_name();
@@ -193,6 +198,7 @@ Args::Args(const Options& options, const std::vector<std::string>& words) {
     if (const Value* v = detail::value_of(*d); v && v->type() == Value::Type::Boolean) booleans_.insert(d->long_name());
   for (const auto& o : parsed.options)
     if (o.string_key.empty() && !o.value.empty()) positionals_.push_back(o.value.front());
+  dashes_ = std::min(dashes_, positionals_.size());
   try {
     po::store(parsed, vm_);
     po::notify(vm_);
@@ -239,6 +245,14 @@ std::optional<long> Args::get_number(const std::string& name) const {
   auto v = get(name);
   if (!v) return std::nullopt;
   return std::stol(*v);  // checked when stored
+}
+
+std::vector<std::string> Args::before_dashes() const {
+  return {positionals_.begin(), positionals_.begin() + static_cast<long>(dashes_)};
+}
+
+std::vector<std::string> Args::after_dashes() const {
+  return {positionals_.begin() + static_cast<long>(dashes_), positionals_.end()};
 }
 
 int Args::verbosity() const { return static_cast<int>(get_number("v").value_or(0)); }

@@ -127,6 +127,12 @@ void complete_words(Answer& a, const Command& c, const std::vector<detail::Token
     case Words::Domain:
       if (positionals.empty() && !domain_flag) add_domains(a, workspace(flag_value(tokens, "root")), prefix);
       return;
+    case Words::VerbThenDomain:
+      if (positionals.empty())
+        for (const Verb& v : c.verbs) a.add(v.name, v.summary, prefix);
+      else if (positionals.size() == 1 && !domain_flag)
+        add_domains(a, workspace(flag_value(tokens, "root")), prefix);
+      return;
     case Words::Domains:
       add_domains(a, workspace(flag_value(tokens, "root")), prefix, positionals);
       return;

@@ -88,9 +88,8 @@ std::optional<std::filesystem::path> find_program(const std::string& name) {
   while (start <= p.size()) {
     size_t end = p.find(':', start);
     if (end == std::string::npos) end = p.size();
-    // An empty entry is the current folder (made whole: assigning "." to
-    // the empty string trips g++ 12's -Wrestrict false positive).
-    std::string dir = end > start ? p.substr(start, end - start) : std::string(".");
+    // (assigning "." to an emptied string makes g++ 12 warn -Wrestrict)
+    std::string dir = end == start ? std::string(".") : p.substr(start, end - start);
     std::filesystem::path candidate = std::filesystem::path(dir) / name;
     std::error_code ec;
     if (::access(candidate.c_str(), X_OK) == 0 && !std::filesystem::is_directory(candidate, ec))

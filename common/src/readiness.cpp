@@ -92,8 +92,18 @@ HealthStatus crd_health(const Json& obj) {
 
 HealthStatus deployment_health(const Json& obj) {
   Condition progressing = condition(obj, "Progressing");
-  if (progressing.status == "False" && progressing.reason == "ProgressDeadlineExceeded")
-    return {Health::Failed, with_detail("progress deadline exceeded", progressing.message)};
+  if (progressing.status == "False" && progressing.reason == "ProgressDeadlineExceeded") {
+    // A rolling update that stalls leaves the old ReplicaSet serving: say so,
+    // the user's next question is whether the app is down.
+    const Json& st = field(obj, "status");
+    int64_t want = number(field(obj, "spec"), "replicas").value_or(1);
+    int64_t available = count(st, "availableReplicas"), updated = count(st, "updatedReplicas");
+    std::string head = "progress deadline exceeded";
+    if (updated < want && available > 0)
+      head += " (" + std::to_string(available) + " replica" + (available == 1 ? "" : "s") +
+              " of the previous version still available)";
+    return {Health::Failed, with_detail(head, progressing.message)};
+  }
   if (auto p = generation_pending(obj)) return *p;
   const Json& st = field(obj, "status");
   int64_t want = number(field(obj, "spec"), "replicas").value_or(1);

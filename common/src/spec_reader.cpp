@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "lo/yaml_json.hpp"
+#include "lo/yaml_keys.hpp"
 
 namespace lo::detail {
 namespace {
@@ -15,23 +16,6 @@ std::string type_name(const YAML::Node& n) {
     case YAML::NodeType::Null: return "null";
     default: return "nothing";
   }
-}
-
-size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t cost = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                            std::tolower(static_cast<unsigned char>(b[j - 1]))
-                        ? 0
-                        : 1;
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
 }
 
 bool plain(const YAML::Node& n) { return n.Tag() == "?"; }
@@ -82,28 +66,11 @@ void SpecReader::known_keys(const YAML::Node& n, const std::string& path,
 }
 
 void SpecReader::known_keys(const YAML::Node& n, const std::string& path, const std::vector<std::string>& known) {
-  if (!n.IsMap()) return;
-  std::vector<std::string> seen;
-  for (const auto& kv : n) {
-    if (!kv.first.IsScalar()) {
-      error(kv.first, path, "keys must be plain names");
-      continue;
-    }
-    const std::string& key = kv.first.Scalar();
-    std::string field = path.empty() ? key : path + "." + key;
-    if (std::find(seen.begin(), seen.end(), key) != seen.end())
-      error(kv.first, field, "is set twice", "keep one of the two");
-    seen.push_back(key);
-    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
-    std::string best;
-    size_t best_d = 3;
-    for (const auto& k : known) {
-      size_t d = edit_distance(key, k);
-      if (d < best_d) best_d = d, best = k;
-    }
-    std::string allowed = join(known);
-    warn(kv.first, field, "unknown field, ignored",
-         best.empty() ? "known fields here: " + allowed : "did you mean '" + best + "'? known fields here: " + allowed);
+  for (const auto& p : check_keys(n, known)) {
+    std::string field = p.key.empty() ? path : (path.empty() ? p.key : path + "." + p.key);
+    if (p.kind == KeyProblem::NotScalar) error(p.node, path, "keys must be plain names");
+    else if (p.kind == KeyProblem::Twice) error(p.node, field, "is set twice", "keep one of the two");
+    else warn(p.node, field, "unknown field, ignored", key_hint(p, "known fields here", known));
   }
 }
 

@@ -74,12 +74,29 @@ json deploymentStatus(const json& obj, const json& current) {
                   "ReplicaSet \"" + rs + "\" has successfully progressed.", true)};
     return s;
   }
-  s["unavailableReplicas"] = replicas;
   json progressing = b == "fail"
       ? condition(current, "Progressing", "False", "ProgressDeadlineExceeded",
                   "ReplicaSet \"" + rs + "\" has timed out progressing.", true)
       : condition(current, "Progressing", "True", "ReplicaSetUpdated",
                   "ReplicaSet \"" + rs + "\" is progressing.", true);
+  // A rollout that stalls after an available one: the old ReplicaSet keeps
+  // serving while one surged replica of the new one never becomes available.
+  long long serving = 0;
+  for (const auto& c : current.value("conditions", json::array()))
+    if (c.value("type", "") == "Available" && c.value("status", "") == "True")
+      serving = current.value("availableReplicas", 0LL);
+  if (serving > 0) {
+    s["replicas"] = serving + 1;
+    s["updatedReplicas"] = 1;
+    s["readyReplicas"] = serving;
+    s["availableReplicas"] = serving;
+    s["unavailableReplicas"] = 1;
+    s["conditions"] = {condition(current, "Available", "True", "MinimumReplicasAvailable",
+                                 "Deployment has minimum availability.", true),
+                       progressing};
+    return s;
+  }
+  s["unavailableReplicas"] = replicas;
   s["conditions"] = {condition(current, "Available", "False", "MinimumReplicasUnavailable",
                                "Deployment does not have minimum availability.", true),
                      progressing};

@@ -58,6 +58,7 @@ const std::vector<Builtin>& builtins() {
       {"scheduling.k8s.io", "v1", "priorityclasses", "priorityclass", "PriorityClass", false, {"pc"}, false, false, false},
       {"admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations", "validatingwebhookconfiguration", "ValidatingWebhookConfiguration", false, {}, false, true, false},
       {"admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", "mutatingwebhookconfiguration", "MutatingWebhookConfiguration", false, {}, false, true, false},
+      {"apiregistration.k8s.io", "v1", "apiservices", "apiservice", "APIService", false, {}, true, false, false},
   };
   return table;
 }

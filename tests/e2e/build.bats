@@ -10,7 +10,8 @@ bats_require_minimum_version 1.5.0
 setup() {
   : "${LO_BIN:?LO_BIN must point at the bin folder of the build}"
   : "${LO_FIXTURES:?LO_FIXTURES must point at tests/fixtures}"
-  command -v kubectl >/dev/null || skip "kubectl is needed for kubectl kustomize"
+  # kubectl is a test dependency (.ci/deps installs it): missing, the suite fails, never skips.
+  command -v kubectl >/dev/null || { echo "kubectl is not on PATH: the build suite needs it for kubectl kustomize (.ci/deps installs it)" >&2; return 1; }
   B="$LO_BIN/kubectl-lo-build"
   T="$(mktemp -d)"
   P="$T/project"
@@ -275,9 +276,13 @@ EOF
   grep -q 'key: ${KEEP_ME}' "$T/out/ConfigMap.demo.settings.yaml"
   [ "$(objects "$T/out" | tr '\n' ' ')" = "v1/ConfigMap/demo/settings v1/Namespace//demo " ]
   head -4 "$T/all.yaml" > "$T/one.yaml"
+  echo "mine" > "$T/out/zz-notes.txt"
+  ino="$(stat -c %i "$T/out/Namespace.demo.yaml")"
   run "$B" --split-file - --out "$T/out" < "$T/one.yaml"
   [ "$status" -eq 0 ]
-  [ "$(ls "$T/out" | tr '\n' ' ')" = "Namespace.demo.yaml kustomization.yaml " ]
+  [ "$(ls "$T/out" | tr '\n' ' ')" = "Namespace.demo.yaml kustomization.yaml zz-notes.txt " ]
+  [ "$(stat -c %i "$T/out/Namespace.demo.yaml")" = "$ino" ]   # unchanged: the same file
+  [ -z "$(find "$T" -maxdepth 1 -name '.*lo-tmp*')" ]          # nothing left beside the folder
   # A folder whose kustomization.yaml lo did not write is left alone.
   mkdir "$T/mine" && echo "resources: [x.yaml]" > "$T/mine/kustomization.yaml"
   run "$B" --split-file "$T/all.yaml" --out "$T/mine"
@@ -288,6 +293,20 @@ EOF
   run "$B" --split-file "$T/bad.yaml" --out "$T/bad"
   [ "$status" -eq 1 ]
   [[ "$output" == *"bad.yaml:1"*"no metadata.name"* ]]
+  [ ! -e "$T/bad" ]
+  # A bad document after 2,000 good ones (written while the rest is read):
+  # the existing folder stays exactly as it was, a new one does not appear.
+  awk 'BEGIN { for (i = 0; i < 2000; i++) printf "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c%d\n---\n", i
+               printf "kind: NoName\napiVersion: v1\n" }' > "$T/late.yaml"
+  before="$(ls -ai "$T/out")"
+  run "$B" --split-file "$T/late.yaml" --out "$T/out"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"late.yaml:10001"*"no metadata.name"* ]]
+  [ "$(ls -ai "$T/out")" = "$before" ]
+  run "$B" --split-file "$T/late.yaml" --out "$T/late"
+  [ "$status" -eq 1 ]
+  [ ! -e "$T/late" ]
+  [ -z "$(find "$T" -maxdepth 1 -name '.*lo-tmp*')" ]
 }
 
 # A kustomize that prints half its output, then waits to be killed.
@@ -357,7 +376,6 @@ wait_for_file() {
 }
 
 @test "kubectl lo build goes through the front door too" {
-  [ -x "$LO_BIN/kubectl-lo" ] || skip "kubectl-lo is not built"
   run "$LO_BIN/kubectl-lo" build lok8s.dev networking
   [ "$status" -eq 0 ]
   [ -f "$A/networking/artifacts.yaml" ]

@@ -9,7 +9,7 @@ setup() {
   : "${LO_BIN:?LO_BIN must point at the bin folder of the build}"
   DEPLOY="$LO_BIN/kubectl-lo-deploy"
   APISERVER="$LO_BIN/../tests/lo-test-apiserver"
-  [ -x "$APISERVER" ] || skip "lo-test-apiserver is not built"
+  [ -x "$APISERVER" ] || { echo "$APISERVER is not built (LO_TESTS=ON builds it)" >&2; return 1; }
   T="$(mktemp -d)"
   S="$T/srv"
   P="$T/project"
@@ -412,12 +412,152 @@ EOF
 }
 
 @test "every auth kind works: client cert (data and file), token, token file, exec plugin, insecure" {
-  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n' | artifact lok8s.dev app
   for kc in cert certfile token tokenfile exec insecure; do
+    printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: via-%s}\ndata: {auth: %s}\n' "$kc" "$kc" | artifact lok8s.dev app
     run "$DEPLOY" --kubeconfig "$S/kubeconfig-$kc.yaml"
     echo "$kc: $output"
     [ "$status" -eq 0 ]
+    [[ "$output" == *"ConfigMap/default/via-$kc created"* ]]
+    # The object is on the server, as lo sent it, applied by field manager lo.
+    [ "$(k get cm "via-$kc" -o 'jsonpath={.data.auth} {.metadata.managedFields[0].manager} {.metadata.managedFields[0].operation}')" = \
+      "$kc lo Apply" ]
   done
+  [ "$(k get cm -o name | grep -c '^configmap/via-')" -eq 6 ]
+}
+
+@test "a changed Deployment whose new rollout stalls fails, and the old ReplicaSet keeps serving" {
+  { printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: apps}\n---\n'; deployment web apps; } | artifact lok8s.dev app
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"ok: Deployment/apps/web: 2 replicas available"* ]]
+  old_rs="$(k get deploy web -n apps -o 'jsonpath={.status.conditions[?(@.type=="Progressing")].message}')"
+  # A new image whose pods never become ready: the rollout passes its deadline.
+  { printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: apps}\n---\n'; deployment web apps fail | sed 's/image: nginx/image: nginx:broken/'; } |
+    artifact lok8s.dev app
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml"
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"Deployment/apps/web configured"* ]]
+  [[ "$output" == *"Deployment/apps/web: failed: progress deadline exceeded (2 replicas of the previous version still available): ReplicaSet \"web-"*"has timed out progressing."* ]]
+  [[ "$output" == *"target app: 1 of 1 workloads failed"* ]]
+  [[ "$output" != *"workloads ready"* ]]
+  # Not judged on the old ReplicaSet's status: the new generation was observed and failed,
+  # while the old pods still serve.
+  [ "$(k get deploy web -n apps -o 'jsonpath={.metadata.generation} {.status.observedGeneration}')" = "2 2" ]
+  [ "$(k get deploy web -n apps -o 'jsonpath={.status.availableReplicas} {.status.updatedReplicas} {.status.conditions[?(@.type=="Available")].status}')" = "2 1 True" ]
+  new_rs="$(k get deploy web -n apps -o 'jsonpath={.status.conditions[?(@.type=="Progressing")].message}')"
+  [ "$old_rs" != "$new_rs" ]
+  [ "$(k get deploy web -n apps -o 'jsonpath={.spec.template.spec.containers[0].image}')" = nginx:broken ]
+}
+
+@test "a broken Deployment elsewhere in the cluster does not block a target's deploy" {
+  { printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n---\n'; deployment broken other fail; echo '---'; deployment stuck other stuck; } |
+    k apply --server-side --field-manager=someone-else -f - >/dev/null
+  k wait -n other deploy/broken --for=condition=Progressing=False --timeout=10s
+  { printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: apps}\n---\n'; deployment web apps; } | artifact lok8s.dev app
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" --timeout 20s
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"waiting on 1 workloads: Deployment/apps/web"* ]]
+  [[ "$output" == *"1 workloads ready"* ]]
+  [[ "$output" != *"other/broken"* ]]
+  [[ "$output" != *"other/stuck"* ]]
+}
+
+@test "objects without a namespace go to the context's namespace when it is not default" {
+  cp "$S/kubeconfig-token.yaml" "$T/team.yaml"
+  kubectl --kubeconfig "$T/team.yaml" config set-context --current --namespace=team >/dev/null
+  { printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: team}\n---\n'
+    printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {a: b}\n---\n'
+    deployment web "" | sed '/^  namespace: $/d'
+    printf -- '---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: team-reader, namespace: ignored}\nrules: []\n'
+  } | artifact lok8s.dev app
+  run "$DEPLOY" --kubeconfig "$T/team.yaml"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"; default namespace team"* ]]
+  [[ "$output" == *"ConfigMap/team/settings created"* ]]
+  [[ "$output" == *"ok: Deployment/team/web: 2 replicas available"* ]]
+  [[ "$output" == *"ClusterRole/team-reader created"* ]]
+  [ "$(k get cm settings -n team -o 'jsonpath={.data.a}')" = b ]
+  k get deploy web -n team >/dev/null
+  run k get cm settings -n default
+  [ "$status" -ne 0 ]
+  run k get deploy web -n default
+  [ "$status" -ne 0 ]
+}
+
+@test "webhook configurations and APIServices are applied after the services and workloads they point at" {
+  cat <<'EOF' | artifact lok8s.dev hooks
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata: {name: policy}
+webhooks:
+- name: policy.example.com
+  clientConfig: {service: {name: policy-webhook, namespace: hooks, path: /validate}}
+  rules: [{operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [configmaps]}]
+  sideEffects: None
+  admissionReviewVersions: [v1]
+---
+apiVersion: apiregistration.k8s.io/v1
+kind: APIService
+metadata: {name: v1beta1.metrics.example.com}
+spec:
+  group: metrics.example.com
+  version: v1beta1
+  service: {name: metrics-api, namespace: hooks}
+  groupPriorityMinimum: 100
+  versionPriority: 100
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: MutatingWebhookConfiguration
+metadata: {name: defaults}
+webhooks:
+- name: defaults.example.com
+  clientConfig: {service: {name: policy-webhook, namespace: hooks, path: /mutate}}
+  sideEffects: None
+  admissionReviewVersions: [v1]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: policy-webhook, namespace: hooks}
+spec: {selector: {app: policy}, ports: [{port: 443, targetPort: 8443}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: metrics-api, namespace: hooks}
+spec: {selector: {app: metrics}, ports: [{port: 443, targetPort: 6443}]}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: hooks}
+EOF
+  { echo '---'; deployment policy hooks; } >> "$P/clusters/lok8s.dev/artifacts/hooks/artifacts.yaml"
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  # The order lo reports: namespaces, then the objects, then the webhooks and APIServices.
+  ns_line="$(grep -n 'applying 1 namespaces' <<< "$output" | cut -d: -f1)"
+  objects_line="$(grep -n 'applying 3 objects' <<< "$output" | cut -d: -f1)"
+  hooks_line="$(grep -n 'applying 3 webhook configurations' <<< "$output" | cut -d: -f1)"
+  [ -n "$ns_line" ]
+  [ -n "$objects_line" ]
+  [ -n "$hooks_line" ]
+  [ "$ns_line" -lt "$objects_line" ]
+  [ "$objects_line" -lt "$hooks_line" ]
+  # The order the server saw: every webhook configuration and APIService was created
+  # after both Services and the Deployment (resourceVersion is one global counter,
+  # and creation is the first version of these objects).
+  python3 - "$S/kubeconfig-cert.yaml" <<'EOF'
+import json, subprocess, sys
+def get(*args):
+    return json.loads(subprocess.check_output(["kubectl", "--kubeconfig", sys.argv[1], "get", *args, "-o", "json"]))
+first_rv = lambda o: int(o["metadata"]["resourceVersion"])
+served = [get("service", "policy-webhook", "-n", "hooks"), get("service", "metrics-api", "-n", "hooks")]
+late = [get("validatingwebhookconfiguration", "policy"), get("mutatingwebhookconfiguration", "defaults"),
+        get("apiservice", "v1beta1.metrics.example.com")]
+assert max(map(first_rv, served)) < min(map(first_rv, late)), ([first_rv(o) for o in served], [first_rv(o) for o in late])
+EOF
 }
 
 @test "rejected credentials and an untrusted server are errors naming the kubeconfig" {

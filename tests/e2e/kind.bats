@@ -4,6 +4,8 @@
 # and the test API server standing in for the kind cluster's API server (the
 # fake kind hands out its kubeconfig), so the ConfigMaps lo applies are real.
 
+load lib/tools
+
 setup_file() {
   : "${LO_BIN:?LO_BIN must point at the bin folder of the build}"
   export APISERVER_DIR="$(mktemp -d)"
@@ -41,7 +43,8 @@ changes() {
 import json, sys
 readonly = {("docker", "inspect"), ("docker", "ps"), ("docker", "info"), ("docker", "version"), ("kind", "get"),
             ("docker", "network", "inspect"), ("docker", "network", "ls"), ("docker", "volume", "ls"),
-            ("docker", "volume", "inspect"), ("docker", "images"), ("kind", "version")}
+            ("docker", "volume", "inspect"), ("docker", "images"), ("kind", "version"),
+            ("docker", "container", "inspect"), ("docker", "logs")}
 for line in open(sys.argv[1]):
     c = json.loads(line)
     words = [c["tool"]] + [a for a in c["argv"] if not a.startswith("-")][:2]
@@ -62,8 +65,18 @@ EOF
   mirror=$(grep -n '^docker run .*lok8s-registry-io-ghcr' "$T/changes" | cut -d: -f1)
   create=$(grep -n '^kind create cluster --name local --config -' "$T/changes" | cut -d: -f1)
   connect=$(grep -n '^docker network connect lok8s-registries local-control-plane' "$T/changes" | cut -d: -f1)
-  [ -n "$net" ] && [ -n "$shared" ] && [ -n "$build" ] && [ -n "$mirror" ] && [ -n "$create" ] && [ -n "$connect" ]
-  [ "$net" -lt "$build" ] && [ "$shared" -lt "$mirror" ] && [ "$mirror" -lt "$create" ] && [ "$create" -lt "$connect" ]
+  # One assertion per line: a failing `[ ] && [ ]` in the middle of a test does not fail it under bats.
+  [ -n "$net" ]
+  [ -n "$shared" ]
+  [ -n "$build" ]
+  [ -n "$mirror" ]
+  [ -n "$create" ]
+  [ -n "$connect" ]
+  [ "$net" -lt "$build" ]
+  [ "$shared" -lt "$mirror" ]
+  [ "$build" -lt "$create" ]
+  [ "$mirror" -lt "$create" ]
+  [ "$create" -lt "$connect" ]
   # kind ran on the project network, with the rendered config
   python3 - "$LO_FAKE_STATE/calls.jsonl" <<'EOF'
 import json, sys
@@ -82,6 +95,7 @@ EOF
   run $K get configmap -n kube-public local-registry-hosting -o jsonpath='{.data.localRegistryHosting\.v1}'
   [[ "$output" == *'host: 10.125.125.101'* ]]
   [[ "$output" == *'hostFromClusterNetwork: lok8s.local'* ]]
+  [[ "$output" == *'hostFromContainerRuntime: lok8s.local'* ]]
   run $K get configmap -n kube-system lok8s-registries -o jsonpath='{.data.build\.port} {.data.io-docker\.ip} {.data.io-docker\.shared}'
   [ "$output" = "443 10.125.200.2 true" ]
   run kubectl-lo status --root "$P" lok8s.dev
@@ -154,8 +168,20 @@ EOF
 @test "no Docker daemon: a clear error, nothing done" {
   LO_FAKE_NO_DAEMON=1 run kubectl-lo provision --root "$P" lok8s.dev
   [ "$status" -eq 1 ]
-  [[ "$output" == *"Docker"* ]]
-  [ ! -e "$P/.kubeconfig/local.yaml" ]
+  [[ "$output" == *"lo-registry: error: cannot talk to the Docker daemon: Cannot connect to the Docker daemon at unix:///var/run/docker.sock"* ]]
+  [[ "$output" == *"hint: start Docker (or point DOCKER_HOST / the docker context at a running daemon) and retry"* ]]
+  [[ "$output" == *"kubectl lo: error: registries of lok8s.dev failed (lo-registry exit 1)"* ]]
+  [[ "$output" != *"done:"* ]]
+  # Nothing was made: no CA, certificate, config, certs.d tree, cluster or kubeconfig,
+  # and the only docker call was the question whether a daemon answers.
+  [ ! -e "$CAROOT" ]
+  [ ! -e "$P/.secrets" ]
+  [ ! -e "$P/clusters/lok8s.dev/.registry" ]
+  [ ! -e "$P/clusters/lok8s.dev/.containerd" ]
+  [ ! -e "$P/.kubeconfig" ]
+  run python3 -c 'import json,sys
+print(" ".join(c["tool"] + ":" + c["argv"][0] for c in map(json.loads, open(sys.argv[1]))))' "$LO_FAKE_STATE/calls.jsonl"
+  [ "$output" = "docker:info" ]
 }
 
 @test "coredns-custom follows spec.coredns: gateway is the first pool address; removed when empty" {
@@ -175,8 +201,56 @@ EOF
 
 @test "lo-kind config and certs-d work standalone; status NotFound before provision" {
   run lo-kind status --root "$P" lok8s.dev
+  [ "$status" -eq 0 ]
   [ "$output" = "NotFound" ]
   run lo-kind config --root "$P" lok8s.dev
   [ "$status" -eq 0 ]
-  [[ "$output" == *"apiVersion: kind.x-k8s.io/v1alpha4"* ]]
+  printf '%s\n' "$output" > "$T/kind.yaml"
+  python3 - "$T/kind.yaml" "$P" <<'EOF'
+import sys, yaml
+c = yaml.safe_load(open(sys.argv[1]))
+assert c["kind"] == "Cluster" and c["apiVersion"] == "kind.x-k8s.io/v1alpha4" and c["name"] == "local", c
+assert [n["role"] for n in c["nodes"]] == ["control-plane"], c["nodes"]
+mounts = {m["containerPath"]: m for m in c["nodes"][0]["extraMounts"]}
+assert mounts["/etc/containerd/certs.d"]["hostPath"] == sys.argv[2] + "/clusters/lok8s.dev/.containerd/certs.d", mounts
+assert mounts["/etc/containerd/certs.d"]["readOnly"] is True
+assert c["networking"]["disableDefaultCNI"] is True
+assert 'config_path = "/etc/containerd/certs.d"' in c["containerdConfigPatches"][0]
+EOF
+  # config wrote nothing; certs-d writes the tree (plain mode here: http and skip_verify, no CA).
+  [ ! -e "$P/clusters/lok8s.dev/.containerd" ]
+  printf '  registries:\n    tls: false\n' >> "$P/clusters/lok8s.dev/cluster.lok8s.yaml"
+  run lo-kind certs-d --root "$P" lok8s.dev --out "$T/certs.d"
+  [ "$status" -eq 0 ]
+  [ "$(cd "$T/certs.d" && find . -name hosts.toml | sort | tr '\n' ' ')" = "./10.125.125.101/hosts.toml ./10.125.125.102/hosts.toml ./10.125.200.2/hosts.toml ./10.125.200.3/hosts.toml ./10.125.200.4/hosts.toml ./10.125.200.5/hosts.toml ./docker.io/hosts.toml ./ghcr.io/hosts.toml ./lok8s.cache/hosts.toml ./lok8s.local/hosts.toml ./quay.io/hosts.toml ./registry.k8s.io/hosts.toml " ]
+  [ ! -e "$T/certs.d/.ca" ]
+  [ "$(sed -n 2p "$T/certs.d/docker.io/hosts.toml")" = 'server = "http://10.125.200.2"' ]
+  grep -qx '  capabilities = \["pull", "resolve"\]' "$T/certs.d/docker.io/hosts.toml"
+  grep -qx '  capabilities = \["pull", "resolve", "push"\]' "$T/certs.d/lok8s.local/hosts.toml"
+  grep -qx '  skip_verify = true' "$T/certs.d/10.125.125.101/hosts.toml"
+  [ -z "$(changes)" ]
+}
+
+@test "the kind config's containerd patch takes effect: containerd's own loaders read config_path and max_concurrent_downloads" {
+  go_tool containerd-config
+  checker="$GO_TOOL"
+  go_tool containerd1-config
+  checker1="$GO_TOOL"
+  # 7: not containerd's default (3), so a patch containerd ignores cannot pass.
+  printf '  nodes:\n    maxConcurrentDownloads: 7\n' >> "$P/clusters/lok8s.dev/cluster.lok8s.yaml"
+  lo-kind config --root "$P" lok8s.dev > "$T/kind.yaml"
+  # The kindest/node:v1.32.2 config patched as the kind CLI patches it, loaded by containerd 2.0.2.
+  run "$checker" -kind-config "$T/kind.yaml"
+  [ "$status" -eq 0 ]
+  printf '%s\n' "$output" > "$T/containerd2.json"
+  [ "$(jq -r .config_path "$T/containerd2.json")" = /etc/containerd/certs.d ]
+  [ "$(jq -r .max_concurrent_downloads "$T/containerd2.json")" = 7 ]
+  # Nothing lo wrote is among the keys containerd ignores (that one is kind's own).
+  [ "$(jq -c .ignored "$T/containerd2.json")" = '["io.containerd.cri.v1.runtime: tolerate_missing_hugepages_controller"]' ]
+  # The same file read by containerd 1.7.24 (older node images).
+  jq -r .merged "$T/containerd2.json" > "$T/config.toml"
+  run "$checker1" "$T/config.toml"
+  [ "$status" -eq 0 ]
+  [ "$(jq -r .config_path <<< "$output")" = /etc/containerd/certs.d ]
+  [ "$(jq -r .max_concurrent_downloads <<< "$output")" = 7 ]
 }

@@ -32,7 +32,7 @@ EOF
 }
 
 teardown() {
-  [ -f "$P/.tilt.pid" ] && kill "$(cat "$P/.tilt.pid")" 2>/dev/null || true
+  "$LO" tilt down --root "$P" dev.example.com >/dev/null 2>&1 || true
   rm -rf "$T"
 }
 
@@ -65,12 +65,21 @@ teardown() {
   [[ "$output" == *"driver handled the whole lifecycle (exit 100)"* ]]
   [[ "$output" != *"post-provision done"* ]]
   [[ "$output" != *"no bootstrap yet"* ]]
-  ! grep -q "^post_provision" "$K3S_STATE/calls.log"
+  run grep -c "^post_provision" "$K3S_STATE/calls.log"
+  [ "$output" = 0 ]
 }
 
 @test "a driver without post_provision (exit 64) is fine; a failing driver fails the command" {
   K3S_NO_POST=1 run "$LO" provision --root "$P" dev.example.com
   [ "$status" -eq 0 ]
+  # post_provision was asked, its 64 read as "not implemented", and the flow went on to bootstrap.
+  [ "$(cut -d' ' -f1 "$K3S_STATE/calls.log" | tr '\n' ' ')" = "provision post_provision " ]
+  [[ "$output" == *"lo-driver-k3s: post_provision is not implemented (exit 64); skipped"* ]]
+  [[ "$output" != *"k3s: post-provision done"* ]]
+  [[ "$output" == *"no bootstrap yet"*"cilium"* ]]
+  [[ "$output" != *"error"* ]]
+  run "$LO" status --root "$P" dev.example.com
+  [ "$output" = "Running" ]
   # a driver on PATH that fails: lo fails with its exit code, its stderr passed through
   mkdir -p "$T/bin" && printf '#!/bin/sh\necho boom >&2\nexit 3\n' > "$T/bin/lo-driver-k3s" && chmod +x "$T/bin/lo-driver-k3s"
   rm "$P/.lok8s/drivers/k3s/lo-driver-k3s"
@@ -112,22 +121,23 @@ teardown() {
   [ ! -e "$K3S_STATE/calls.log" ]
 }
 
-@test "up without tilt says how to install it; with tilt it runs tilt up and down stops it" {
+@test "up without tilt says how to install it; with tilt it starts tilt up and down stops it" {
+  printf "load('%s/tilt/lo/Tiltfile', 'lok8s')\nlok8s()\n" "$LO_SRC" > "$P/Tiltfile"
   run env PATH="$LO_BIN:/usr/bin:/bin" "$LO" up --root "$P" dev.example.com
   [ "$status" -eq 0 ]
   [[ "$output" == *"Tilt is not installed"*"https://docs.tilt.dev/install.html"* ]]
-  # with the fake tilt: up stays in the foreground; down stops it and destroys the cluster
-  PATH="$LO_SRC/tests/fakes/bin:$PATH" "$LO" up --root "$P" dev.example.com > "$T/up.log" 2>&1 &
-  for _ in $(seq 300); do [ -f "$P/.tilt.pid" ] && break; sleep 0.1; done
-  [ -f "$P/.tilt.pid" ]
-  for _ in $(seq 300); do grep -q '^up' "$LO_FAKE_STATE/tilt.log" 2>/dev/null && break; sleep 0.1; done
-  grep -q "^up | KUBECONFIG=$P/.kubeconfig/dev.yaml | cwd=$P" "$LO_FAKE_STATE/tilt.log"
+  # with the recording tilt: up starts it in the background and returns; down stops it and destroys the cluster
+  export TILT_PORT=14242
+  PATH="$LO_SRC/tests/fakes/bin:$PATH" run "$LO" up --root "$P" dev.example.com
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Tilt is up for dev.example.com: http://localhost:14242/"* ]]
+  [ -f "$P/clusters/dev.example.com/.tilt/state.json" ]
+  grep -q "^up --port=14242 --file=$P/Tiltfile --stream | KUBECONFIG=$P/.kubeconfig/dev.yaml | DOMAIN_NAME=dev.example.com | TILT_PORT=14242 | cwd=$P" "$LO_FAKE_STATE/tilt.log"
   run "$LO" down --root "$P" dev.example.com
   [ "$status" -eq 0 ]
   [[ "$output" == *"stopped tilt"* ]]
-  wait
-  grep -q "tilt: stopped" "$LO_FAKE_STATE/tilt.log"
-  [ ! -e "$P/.tilt.pid" ]
+  grep -q "tilt: stopped 14242" "$LO_FAKE_STATE/tilt.log"
+  [ ! -e "$P/clusters/dev.example.com/.tilt/state.json" ]
   run "$LO" status --root "$P" dev.example.com
   [ "$output" = "NotFound" ]
 }

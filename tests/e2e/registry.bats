@@ -37,7 +37,7 @@ for e in map(json.loads, open(sys.argv[1])): print(e["exit"], e["tool"], " ".joi
 
 # Only the calls that change something.
 changes() {
-  calls | grep -E ' docker (network (create|rm|connect|disconnect)|volume (create|rm)|run|rm|create|start|stop) ' || true
+  calls | grep -E ' docker (network (create|rm|connect|disconnect)|volume (create|rm)|run|rm|create|start|stop|restart) ' || true
 }
 
 # q PYTHON-EXPR: evaluates an expression over the fake's state (s).
@@ -77,7 +77,11 @@ EOF
   [ "$(q "s['containers']['lok8s-registry-io-k8s']['HostConfig']['RestartPolicy']['Name']")" = always ]
   grep -q '^  addr: :443$' clusters/lok8s.dev/.registry/build.yml
   grep -q 'remoteurl: "https://quay.io"' clusters/lok8s.dev/.registry/io-quay.yml
-  ! grep -q remoteurl clusters/lok8s.dev/.registry/cache.yml
+  run grep -c remoteurl clusters/lok8s.dev/.registry/cache.yml
+  [ "$status" -eq 1 ]  # 1: no line (2 would be a missing file)
+  # Every container carries the health check lo waits on: GET /v2/ inside the container.
+  [ "$(q "s['containers']['lok8s-registry-io-k8s']['Config']['Healthcheck']['Test']")" = \
+    "['CMD-SHELL', 'wget -q -O /dev/null --no-check-certificate https://localhost:443/v2/ || exit 1']" ]
 }
 
 @test "a second up changes nothing" {
@@ -120,8 +124,17 @@ EOF
   [ "$status" -eq 0 ]
   [ "$(changes | grep -c ' docker run ')" -eq $((n + 6)) ]
   grep -q '^  addr: :80$' clusters/lok8s.dev/.registry/build.yml
-  ! grep -q 'tls:' clusters/lok8s.dev/.registry/build.yml
+  # Plain mode: no TLS block in any config, no certificate mounted, health asked over http.
+  for r in build cache io-docker io-quay io-k8s io-ghcr; do
+    run grep -c -e 'tls:' -e ':443' -e certificate "clusters/lok8s.dev/.registry/$r.yml"
+    [ "$status" -eq 1 ]
+  done
   [ "$(q "[m['Destination'] for m in s['containers']['local-registry-build']['Mounts']]")" = "['/var/lib/registry', '/etc/docker/registry/config.yml']" ]
+  [ "$(q "s['containers']['lok8s-registry-io-k8s']['Config']['Healthcheck']['Test'][1]")" = \
+    "wget -q -O /dev/null http://localhost:80/v2/ || exit 1" ]
+  run lo-registry status -o json
+  [ "$(jq -r '[.[].address] | join(" ")' <<< "$output")" = \
+    "http://10.125.125.101 http://10.125.125.102 http://10.125.200.2 http://10.125.200.3 http://10.125.200.4 http://10.125.200.5" ]
 }
 
 @test "down keeps shared mirrors and every volume; down --shared stops the mirrors too" {
@@ -238,22 +251,59 @@ EOF
   [ "$(q "s['containers']")" = "{}" ]
 }
 
-@test "status: one line per registry with state and address; -o json" {
+@test "status: one line per registry with Docker's state word, health, restarts and address; -o json" {
   lo-registry up
   lo-registry down
   docker stop lok8s-registry-io-k8s >/dev/null
   run lo-registry status
   [ "$status" -eq 0 ]
-  [[ "${lines[0]}" =~ ^NAME\ +ROLE\ +CONTAINER\ +STATE\ +ADDRESS ]]
-  [[ "${lines[1]}" =~ ^build\ +build\ +local-registry-build\ +missing\ +https://10.125.125.101 ]]
-  [[ "${lines[3]}" =~ ^io-docker\ \(shared\)\ +mirror\ +lok8s-registry-io-docker\ +running\ +https://10.125.200.2 ]]
-  [[ "${lines[5]}" =~ ^io-k8s\ \(shared\)\ +mirror\ +lok8s-registry-io-k8s\ +stopped ]]
+  [[ "${lines[0]}" =~ ^NAME\ +ROLE\ +CONTAINER\ +STATE\ +HEALTH\ +RESTARTS\ +ADDRESS ]]
+  [[ "${lines[1]}" =~ ^build\ +build\ +local-registry-build\ +missing\ +-\ +-\ +https://10.125.125.101 ]]
+  [[ "${lines[3]}" =~ ^io-docker\ \(shared\)\ +mirror\ +lok8s-registry-io-docker\ +running\ +healthy\ +0\ +https://10.125.200.2 ]]
+  [[ "${lines[5]}" =~ ^io-k8s\ \(shared\)\ +mirror\ +lok8s-registry-io-k8s\ +exited\  ]]
   run lo-registry status -o json
   [ "$status" -eq 0 ]
   python3 -c 'import json,sys
 l = json.loads(sys.argv[1])
-assert [r["state"] for r in l] == ["missing", "missing", "running", "running", "stopped", "running"], l
-assert l[0]["address"] == "https://10.125.125.101" and l[2]["shared"] is True' "$output"
+assert [r["state"] for r in l] == ["missing", "missing", "running", "running", "exited", "running"], l
+assert [r["restarts"] for r in l] == [0, 0, 0, 0, 0, 0], l
+assert l[0]["address"] == "https://10.125.125.101" and l[2]["shared"] is True and l[2]["health"] == "healthy"' "$output"
+}
+
+@test "a registry that does not answer: up exits 1 naming it, its state and the log line that says why" {
+  run env LO_FAKE_CRASH=io-quay lo-registry up
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"lo-registry: error: registry io-quay (lok8s-registry-io-quay) does not answer: restarting (health: unhealthy), restarted 1 time while lo waited; last lines of its log:"* ]]
+  [[ "$output" == *"    panic: injected by LO_FAKE_CRASH (io-quay): the program stopped at start"* ]]
+  [[ "$output" == *"hint: a pull-through mirror stops at start when its upstream https://quay.io cannot be reached"* ]]
+  [[ "$output" == *"lo-registry: error: 1 of 6 registries do not answer"* ]]
+  [[ "$output" == *"registry io-docker (lok8s-registry-io-docker): answering"* ]]
+  [[ "$output" != *"goroutine"* ]]
+  [[ "$output" != *"are up"* ]]
+  run lo-registry status -o json
+  [ "$(jq -r '.[] | select(.name == "io-quay") | "\(.state) \(.health) \(.restarts)"' <<< "$output")" = "restarting unhealthy 1" ]
+  # Docker keeps restarting it: a second up does not recreate it, restarts it
+  # at once (its upstream may be back), sees it fail again, and says so.
+  n="$(changes | wc -l)"
+  run env LO_FAKE_CRASH=io-quay lo-registry up
+  [ "$status" -eq 1 ]
+  [ "$(changes | tail -n +$((n + 1)))" = "0 docker restart lok8s-registry-io-quay" ]
+  [[ "$output" == *"done: restart registry io-quay (lok8s-registry-io-quay): Docker keeps restarting it (1 restarts); configuration up to date"* ]]
+  [[ "$output" == *"registry io-quay (lok8s-registry-io-quay) does not answer: restarting (health: unhealthy), restarted 1 time while lo waited;"* ]]
+  n="$(changes | wc -l)"
+  # A fixed upstream is another configuration: only that mirror is recreated, and up succeeds.
+  lo_spec lok8s.dev local '  registries:
+    mirrors:
+      - {name: io-docker, url: https://registry-1.docker.io}
+      - {name: io-quay, url: https://quay.example.com}
+      - {name: io-k8s, url: https://registry.k8s.io}
+      - {name: io-ghcr, url: https://ghcr.io}
+'
+  run lo-registry up
+  [ "$status" -eq 0 ]
+  [ "$(changes | tail -n +$((n + 1)) | cut -d' ' -f2-5)" = "docker rm --force lok8s-registry-io-quay
+docker run --detach --restart=always" ]
+  [[ "$output" == *"registries of lok8s.dev are up and answering (6)"* ]]
 }
 
 @test "a stopped container or one not started by lo is recreated; the rest is left alone" {
@@ -272,12 +322,12 @@ docker run --detach" ]
   run openssl verify -CAfile "$CAROOT/rootCA.pem" .secrets/tls/registries/tls.crt
   [ "$status" -eq 0 ]
   run openssl x509 -noout -ext subjectAltName -in .secrets/tls/registries/tls.crt
-  [[ "$output" == *"DNS:lok8s.local, IP Address:10.125.125.101, DNS:lok8s.cache, IP Address:10.125.125.102, DNS:docker.io, IP Address:10.125.200.2, DNS:quay.io, IP Address:10.125.200.3, DNS:registry.k8s.io, IP Address:10.125.200.4, DNS:ghcr.io, IP Address:10.125.200.5"* ]]
+  [[ "$output" == *"DNS:lok8s.local, IP Address:10.125.125.101, DNS:local-registry-build, DNS:lok8s.cache, IP Address:10.125.125.102, DNS:local-registry-cache, DNS:docker.io, IP Address:10.125.200.2, DNS:lok8s-registry-io-docker, DNS:quay.io, IP Address:10.125.200.3, DNS:lok8s-registry-io-quay, DNS:registry.k8s.io, IP Address:10.125.200.4, DNS:lok8s-registry-io-k8s, DNS:ghcr.io, IP Address:10.125.200.5, DNS:lok8s-registry-io-ghcr"* ]]
   [ "$(stat -c %a .secrets/tls/registries/tls.key)" = 600 ]
   [ "$(stat -c %a "$CAROOT/rootCA-key.pem")" = 600 ]
   [ "$(stat -c %a "$CAROOT/rootCA.pem")" = 644 ]
   [ "$(stat -c %a clusters/lok8s.dev/.tls/wildcard-tls.yaml)" = 600 ]
-  [ "$(cat .secrets/tls/registries/.sans | wc -l)" -eq 12 ]
+  [ "$(cat .secrets/tls/registries/.sans | wc -l)" -eq 18 ]
   python3 - clusters/lok8s.dev/.tls/wildcard-tls.yaml "$T/wild.crt" <<'EOF'
 import base64, sys, yaml
 d = yaml.safe_load(open(sys.argv[1]))

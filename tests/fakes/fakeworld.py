@@ -29,9 +29,12 @@ Environment
   LO_FAKE_NO_DAEMON=1 every docker call (and every kind call that needs docker) fails with
                       "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. ..."
   LO_FAKE_KUBECONFIG  file that `kind get kubeconfig` prints instead of a made-up kubeconfig
+  LO_FAKE_CRASH       comma list of substrings: a container whose name holds one stops at once at every start,
+                      like a registry whose upstream cannot be reached: State restarting, RestartCount up, health
+                      unhealthy, a panic line in `docker logs`.
 
 docker: network create|inspect|rm|connect|disconnect|ls, volume create|rm|ls|inspect, run, create,
-        start, stop, rm, ps, inspect, info, version, pull, images, cp (into a container; the copied files
+        start, stop, restart, rm, ps, inspect, info, version, pull, images, logs, cp (into a container; the copied files
         are kept in the container's state under _files) (plus `docker container ...` forms).
         Go templates for --format/-f: fields (.A.B), json, len, index, join, lower, upper, range/if/else/end,
         and ps rows' .Label "key". IPAM: user subnets, --ip-range for dynamic addresses, static --ip
@@ -44,8 +47,10 @@ kind:   create cluster, delete cluster(s), get clusters|nodes|kubeconfig, export
         names (default kind; created when missing, as kind does), with kind's labels; host port clashes
         fail like docker. kind's kubeconfig export is written only to an explicit --kubeconfig file
         (recorded in state otherwise), so tests never touch ~/.kube/config.
-Not emulated (a clear error, exit 125): anything that would need a real container to run (exec, logs,
-cp out of a container).
+Health checks (--health-cmd ...): a started container is healthy at once (the fake runs nothing), unless
+LO_FAKE_CRASH hits it. `docker logs` prints a start line per start (and the panic) on stderr.
+Not emulated (a clear error, exit 125): anything that would need a real container to run (exec, cp out of
+a container).
 """
 import csv
 import fcntl
@@ -396,11 +401,22 @@ class World:
                 ep.update({"IPAddress": "", "EndpointID": "", "MacAddress": ""})
             raise
         c["State"].update({"Status": "running", "StartedAt": now_text(), "Pid": 4242, "ExitCode": 0})
+        log = c.setdefault("_log", [])
+        log.append(f'time="{now_text()}" level=info msg="listening on [::]:443" service=registry (fakeworld)')
+        crash = next((x for x in os.environ.get("LO_FAKE_CRASH", "").split(",") if x and x in c["Name"]), None)
+        if crash:  # the program exits at start; restart=always brings it back, and again
+            c["State"].update({"Status": "restarting", "Restarting": True, "Pid": 0, "ExitCode": 2})
+            c["RestartCount"] += 1
+            log.append(f"panic: injected by LO_FAKE_CRASH ({crash}): the program stopped at start")
+            log += ["", "goroutine 1 [running]:", "main.main()", "\tfakeworld/main.go:1 +0x1"]
+        if c["Config"].get("Healthcheck"):
+            c["State"]["Health"] = {"Status": "unhealthy" if crash else "healthy", "FailingStreak": 0, "Log": []}
 
     def stop(self, c):
         if not c["State"]["Running"]:
             return
-        c["State"].update({"Status": "exited", "Running": False, "FinishedAt": now_text(), "Pid": 0, "ExitCode": 0})
+        c["State"].update({"Status": "exited", "Running": False, "Restarting": False, "FinishedAt": now_text(),
+                           "Pid": 0, "ExitCode": 0})
         for ep in c["NetworkSettings"]["Networks"].values():
             ep.update({"IPAddress": "", "EndpointID": "", "MacAddress": "", "Gateway": ""})
 
@@ -753,7 +769,18 @@ RUN_FLAGS = {"-d": ("detach", False), "--detach": ("detach", False), "--name": (
              "-i": ("interactive", False), "--interactive": ("interactive", False), "-t": ("tty", False),
              "--tty": ("tty", False), "--entrypoint": ("entrypoint", True), "--network-alias": ("alias", True),
              "--security-opt": ("secopt", True), "--tmpfs": ("tmpfs", True), "--init": ("init", False),
-             "--pull": ("pull", True), "--user": ("user", True), "-u": ("user", True), "-w": ("workdir", True)}
+             "--pull": ("pull", True), "--user": ("user", True), "-u": ("user", True), "-w": ("workdir", True),
+             "--health-cmd": ("health_cmd", True), "--health-interval": ("health_interval", True),
+             "--health-timeout": ("health_timeout", True), "--health-retries": ("health_retries", True),
+             "--health-start-period": ("health_start", True), "--no-healthcheck": ("no_health", False)}
+
+
+def duration_ns(text):
+    units = {"ms": 10**6, "s": 10**9, "m": 60 * 10**9, "h": 3600 * 10**9}
+    m = re.fullmatch(r"(\d+)(ms|s|m|h)", text)
+    if not m:
+        raise Fail(f"invalid argument \"{text}\" for \"--health-*\" flag: time: invalid duration \"{text}\"", 125)
+    return int(m.group(1)) * units[m.group(2)]
 
 
 def parse_mount(spec):
@@ -838,7 +865,12 @@ def d_create(w, args, io, run):
                         "AutoRemove": bool(last(o, "rm")), "Privileged": bool(last(o, "privileged"))},
          "Mounts": mounts,
          "Config": {"Hostname": last(o, "hostname", cid[:12]), "Image": image, "Env": o.get("env", []),
-                    "Cmd": command, "Labels": dict(x.partition("=")[::2] for x in o.get("label", []))},
+                    "Cmd": command, "Labels": dict(x.partition("=")[::2] for x in o.get("label", [])),
+                    **({"Healthcheck": {"Test": ["CMD-SHELL", last(o, "health_cmd")],
+                                        "Interval": duration_ns(last(o, "health_interval", "30s")),
+                                        "Timeout": duration_ns(last(o, "health_timeout", "30s")),
+                                        "Retries": int(last(o, "health_retries", "3"))}}
+                       if last(o, "health_cmd") else {})},
          "NetworkSettings": {"Networks": {}}, "_created": time.time(), "_hostPorts": host_ports}
     w.s["containers"][name] = c
     w.connect(c, net, last(o, "ip"), o.get("alias"))
@@ -931,6 +963,23 @@ def d_cp(w, args, io):
         with open(src, errors="replace") as f:
             files[path] = f.read(100000)
     io.warn(f"Successfully copied to {dst}")
+
+
+def d_logs(w, args, io):
+    """What the fake's containers "printed": a start line per start, a panic when LO_FAKE_CRASH hits (stderr)."""
+    o, pos = parse_flags(args, {"--tail": ("tail", True), "-n": ("tail", True), "-t": ("timestamps", False),
+                                "-f": ("follow", False)}, "logs")
+    if len(pos) != 1:
+        raise Fail("\"docker logs\" requires exactly 1 argument.\nSee 'docker logs --help'.")
+    c = w.find_container(pos[0])
+    if not c:
+        raise Fail(daemon_error(f"No such container: {pos[0]}"))
+    lines = c.get("_log", [])
+    tail = last(o, "tail", "all")
+    if tail != "all":
+        lines = lines[-int(tail):] if int(tail) else []
+    for line in lines:
+        io.warn(line)
 
 
 def d_ps(w, args, io):
@@ -1063,10 +1112,19 @@ def docker(w, args, io):
         return d_rm(w, rest, io)
     if cmd in ("start", "stop"):
         return d_start_stop(w, rest, io, cmd == "start")
+    if cmd == "restart":  # by hand: Docker counts restarts from 0 again
+        for ref in [a for a in rest if not a.startswith("-")]:
+            c = w.find_container(ref)
+            if c:
+                w.stop(c)
+                c["RestartCount"] = 0
+        return d_start_stop(w, [a for a in rest if not a.startswith("-")], io, True)
     if cmd == "ps":
         return d_ps(w, rest, io)
     if cmd == "cp":
         return d_cp(w, rest, io)
+    if cmd == "logs":
+        return d_logs(w, rest, io)
     if cmd == "inspect":
         return d_inspect(w, rest, io)
     if cmd in ("info", "version"):

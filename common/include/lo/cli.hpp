@@ -140,6 +140,10 @@ class Args {
   // A number flag; nullopt when not given.
   std::optional<long> get_number(const std::string& name) const;
   const std::vector<std::string>& positionals() const { return positionals_; }
+  // The positionals written before "--", and those after it (words a command
+  // hands on to another tool, e.g. kubectl lo tilt up -- ARGS).
+  std::vector<std::string> before_dashes() const;
+  std::vector<std::string> after_dashes() const;
 
   int verbosity() const;                                   // -v
   bool json_logs() const;                                  // --log-format=json
@@ -148,6 +152,7 @@ class Args {
  private:
   po::variables_map vm_;
   std::vector<std::string> positionals_;
+  size_t dashes_;  // the number of positionals before "--" (all of them without one)
   std::set<std::string> booleans_;
 };
 
@@ -158,6 +163,13 @@ enum class Words {
   Domains,           // [DOMAIN...]
   DomainAndTargets,  // [DOMAIN] [TARGET...]
   Shell,             // bash|zsh|fish
+  VerbThenDomain,    // VERB [DOMAIN]: one of the command's .verbs, then a domain
+};
+
+// A verb of a command that takes one as its first word (kubectl lo tilt up).
+struct Verb {
+  const char* name;
+  const char* summary;
 };
 
 struct Command {
@@ -174,6 +186,7 @@ struct Command {
   const char* binary = nullptr;              // a sibling binary that takes over the words
   const char* alias = nullptr;               // another name (lo-registry's u, d, s, c)
   bool hidden = false;                       // left out of lists and completion
+  std::span<const Verb> verbs = {};          // Words::VerbThenDomain: the first word
 };
 
 struct Program {
