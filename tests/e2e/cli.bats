@@ -84,6 +84,48 @@ same_in_help_and_use() {
   done
 }
 
+# The flags `__complete` offers for "CMD --" (CMD: "kubectl-lo spec", "lo-kind config", "kubectl-lo-build").
+completed_flags() {
+  local bin="${1%% *}" rest=""
+  [ "$bin" != "$1" ] && rest="${1#* }"
+  # shellcheck disable=SC2086
+  "$LO_BIN/$bin" __complete $rest -- | grep -v '^:' | cut -f1 | grep -- '^--' | sort -u
+}
+
+@test "one table per command: the flags --help lists are the flags completion offers" {
+  local cmds=() cmd n=0
+  mapfile -t cmds < <(all_commands)
+  for cmd in "${cmds[@]}"; do
+    # shellcheck disable=SC2086
+    diff <("$LO_BIN"/$cmd --help | listed_flags | sort -u) <(completed_flags "$cmd") ||
+      { echo "$cmd: --help and completion differ"; return 1; }
+    n=$((n + 1))
+  done
+  [ "$n" -ge 25 ]
+  # A choice flag's values: checked when given, offered when completed.
+  [ "$("$LO_BIN/kubectl-lo" __complete tilt status -o "" | words)" = "json text " ]
+  run "$LO_BIN/kubectl-lo" tilt status -o xml
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"invalid --output 'xml'"*"allowed: text, json"* ]]
+  run "$LO_BIN/kubectl-lo" tilt up --port 70000
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"invalid --port '70000'"*"give a port from 1 to 65535"* ]]
+}
+
+@test "kubectl lo tilt: the verb, then a domain; words after -- are Tilt's" {
+  [ "$(complete tilt "" | words)" = "ci down status up " ]
+  [ "$(complete tilt u | words)" = "up " ]
+  [ "$(complete tilt up "" | words)" = "example.com lok8s.dev " ]
+  [ "$(complete tilt up lok8s.dev "" | words)" = "" ]
+  [ "$(complete tilt ci --t | words)" = "--timeout " ]
+  run "$LO_BIN/kubectl-lo" tilt status -- x
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"only up and ci take Tiltfile arguments after --"* ]]
+  run "$LO_BIN/kubectl-lo" tilt status lok8s.dev extra
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"too many arguments: extra"* ]]
+}
+
 @test "kubectl's wording for flag mistakes, exit 2, and the help to read" {
   run "$LO_BIN/kubectl-lo" spec --foo
   [ "$status" -eq 2 ]
