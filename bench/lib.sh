@@ -56,6 +56,8 @@ bench_met() {
 
 bench_line() { printf '%-50s %-24s %-46s %-18s %-12s %s\n' "$@"; }
 
+bench_has_tool() { [ -s "$BENCH_RESULTS" ] && awk -v r="$1" -v t="$2" '$1 == r && $2 == t { f = 1 } END { exit !f }' "$BENCH_RESULTS"; }
+
 bench_has() { [ -s "$BENCH_RESULTS" ] && awk -v r="$1" '$1 == r { f = 1 } END { exit !f }' "$BENCH_RESULTS"; }
 
 # The table of every row in $BENCH_RESULTS. BENCH_INPUT_BYTES: the size of
@@ -107,6 +109,31 @@ bench_table() {
       "kubectl apply --server-side + wait: $(bench_cell deploy kubectl)" "${x}x faster" "" ""
     bench_line "  HTTP requests (median)" "$(bench_samples deploy.requests lo | bench_median)" \
       "$(bench_samples deploy.requests kubectl | bench_median)" "" "" ""
+    if bench_has deploy.again; then
+      r=$(bench_ratio deploy.again lo deploy.again baseline)
+      bench_line "  the same again, nothing changed" "$(bench_cell deploy.again lo)" \
+        "$(bench_has_tool deploy.again baseline && echo "floor (LO_BASELINE, lists nothing): $(bench_cell deploy.again baseline)")" \
+        "${r:+lo ${r}x floor}" "" ""
+      bench_line "  HTTP requests (median)" "$(bench_samples deploy.again.requests lo | bench_median)" \
+        "$(bench_samples deploy.again.requests baseline | bench_median)" "" "" ""
+    fi
+    if bench_has_tool deploy baseline; then
+      r=$(bench_ratio deploy lo deploy baseline)
+      bench_line "  LO_BASELINE (before), 1,000 objects" "$(bench_cell deploy baseline)" \
+        "its HTTP requests: $(bench_samples deploy.requests baseline | bench_median)" "lo ${r}x before" "" ""
+    fi
+  fi
+  if bench_has diff.prune; then
+    x=$(bench_ratio diff.prune kubectl diff.prune lo)
+    bench_line "kubectl lo diff, 120 of 1,000 objects removed" "$(bench_cell diff.prune lo)" \
+      "kubectl apply --prune --applyset --dry-run=server: $(bench_cell diff.prune kubectl)" "${x}x faster" "" ""
+    bench_line "  HTTP requests (median)" "$(bench_samples diff.prune.requests lo | bench_median)" \
+      "$(bench_samples diff.prune.requests kubectl | bench_median)" "" "" ""
+    x=$(bench_ratio prune kubectl prune lo)
+    bench_line "kubectl lo deploy --prune, those 120 deleted" "$(bench_cell prune lo)" \
+      "kubectl apply --prune --applyset: $(bench_cell prune kubectl)" "${x}x faster" "" ""
+    bench_line "  HTTP requests (median)" "$(bench_samples prune.requests lo | bench_median)" \
+      "$(bench_samples prune.requests kubectl | bench_median)" "" "" ""
   fi
   if bench_has startup.version; then
     local m row what

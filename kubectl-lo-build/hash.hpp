@@ -1,29 +1,17 @@
-// SHA-256 (OpenSSL) for the build cache and for shortening long file names.
+// Hashing for the build cache: SHA-256 (lo/sha256.hpp) of strings and files.
 #pragma once
 
 #include <filesystem>
 #include <optional>
 #include <string>
-#include <string_view>
+
+#include "lo/sha256.hpp"
 
 namespace lo::build {
 
-class Sha256 {
- public:
-  Sha256();
-  ~Sha256();
-  Sha256(const Sha256&) = delete;
-  Sha256& operator=(const Sha256&) = delete;
-  Sha256& update(std::string_view data);
-  // Adds the size first so that ("ab","c") and ("a","bc") differ.
-  Sha256& field(std::string_view data);
-  std::string hex();  // finishes the hash; call once
+using lo::Sha256;
+using lo::sha256_hex;
 
- private:
-  void* ctx_;
-};
-
-std::string sha256_hex(std::string_view data);
 // Hash of a file's content; nullopt when it cannot be read.
 std::optional<std::string> sha256_file(const std::filesystem::path& path);
 

@@ -16,19 +16,6 @@ namespace lo::build {
 namespace fs = std::filesystem;
 namespace {
 
-// Path, size and mtime of a program: enough to notice an upgrade.
-std::string program_identity(const fs::path& p) {
-  std::error_code ec;
-  fs::path real = fs::canonical(p, ec);
-  if (ec) real = p;
-  struct stat st {};
-  std::string id = real.string();
-  if (::stat(real.c_str(), &st) == 0)
-    id += ":" + std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
-          std::to_string(st.st_mtim.tv_nsec);
-  return id;
-}
-
 const char* env_or_null(const char* name) {
   const char* v = std::getenv(name);
   return v && *v ? v : nullptr;
@@ -60,6 +47,18 @@ std::string strip_klog(const std::string& line) {
 }
 
 }  // namespace
+
+std::string program_identity(const fs::path& p) {
+  std::error_code ec;
+  fs::path real = fs::canonical(p, ec);
+  if (ec) real = p;
+  struct stat st {};
+  std::string id = real.string();
+  if (::stat(real.c_str(), &st) == 0)
+    id += ":" + std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+          std::to_string(st.st_mtim.tv_nsec);
+  return id;
+}
 
 Kustomize find_kustomize() {
   Kustomize k;

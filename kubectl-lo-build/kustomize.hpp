@@ -31,6 +31,10 @@ struct Kustomize {
   std::chrono::milliseconds timeout{0};
 };
 
+// Path, size and mtime of a program (symlinks resolved): enough for a cache
+// to notice an upgrade.
+std::string program_identity(const std::filesystem::path& program);
+
 // Throws lo::Error when no kustomize can be found or LOK8S_KUSTOMIZE names
 // something that cannot run.
 Kustomize find_kustomize();

@@ -5,29 +5,42 @@
 //   3. everything else, in parallel (bounded);
 //   4. webhook configurations and APIServices (so a webhook whose service
 //      is not up yet cannot block the objects of its own target);
-//   5. wait until the target's own Deployments, StatefulSets, DaemonSets and
+//   5. prune: the members of the target's ApplySet it no longer contains
+//      (listed while 1-4 run; deleted with --prune, else named in a notice);
+//   6. wait until the target's own Deployments, StatefulSets, DaemonSets and
 //      Jobs are healthy (watch), --timeout.
+// The ApplySet parent is written before the objects (with every kind the set
+// had and has, so an interrupted deploy leaks nothing) and again after the
+// prune (with what the set holds now). One exception: a new cluster-wide set
+// on a cluster without lo's ApplySet CRD writes its parent right after the
+// target's CRDs are established (its type is established meanwhile), also
+// when they fail; only a deploy killed in that window leaves CRDs labelled
+// for a parent that does not exist yet (the next deploy records those
+// still in the target).
 // Every batch is applied completely and its failures reported together; the
 // next phase starts only when a batch had none.
 #include <algorithm>
 #include <atomic>
+#include <future>
 #include <iostream>
 #include <map>
 #include <set>
-#include <thread>
 
+#include "applyset.hpp"
 #include "deploy.hpp"
+#include "items.hpp"
+#include "lo/duration.hpp"
 #include "lo/log.hpp"
+#include "lo/parallel.hpp"
 #include "lo/yaml_json.hpp"
 #include "progress.hpp"
+#include "prune.hpp"
 #include "wait.hpp"
 
 namespace lo::deploy {
 namespace {
 
 using clock = std::chrono::steady_clock;
-
-enum class Outcome { None, Created, Configured, Unchanged, Applied, Unchecked, Failed };
 
 const char* outcome_word(Outcome o) {
   switch (o) {
@@ -41,50 +54,9 @@ const char* outcome_word(Outcome o) {
   }
 }
 
-struct Item {
-  const Manifest* manifest = nullptr;
-  Json object;
-  std::string api_version, kind, group, ns, name;
-  std::optional<ResourceInfo> resource;
-  bool mapped_by_crd = false;  // its kind comes from a CRD of this target
-  Outcome outcome = Outcome::None;
-  std::string note, hint;
-  Json result;
-
-  std::string display() const {
-    return kind + "/" + (ns.empty() ? "" : ns + "/") + name;
-  }
-  // Its outcome line's fields in --log-format=json.
-  log::Fields fields(const std::string& target) const {
-    return {{"target", target}, {"object", display()}, {"outcome", outcome_word(outcome)}};
-  }
-};
-
-std::string seconds(clock::duration d) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1fs", std::chrono::duration<double>(d).count());
-  return buf;
-}
-
-template <typename F>
-void parallel_for(size_t n, size_t workers, F fn) {
-  std::atomic<size_t> next{0};
-  auto run = [&] {
-    for (size_t i; (i = next++) < n;) fn(i);
-  };
-  size_t count = std::min(n, std::max<size_t>(1, workers));
-  std::vector<std::thread> threads;
-  for (size_t i = 1; i < count; ++i) threads.emplace_back(run);
-  run();
-  for (auto& t : threads) t.join();
-}
-
-bool is_crd(const Item& it) { return it.group == "apiextensions.k8s.io" && it.kind == "CustomResourceDefinition"; }
-bool is_namespace(const Item& it) { return it.group.empty() && it.kind == "Namespace"; }
-bool is_late(const Item& it) {
-  return (it.group == "admissionregistration.k8s.io" &&
-          (it.kind == "MutatingWebhookConfiguration" || it.kind == "ValidatingWebhookConfiguration")) ||
-         (it.group == "apiregistration.k8s.io" && it.kind == "APIService");
+// An outcome line's fields in --log-format=json.
+log::Fields item_fields(const Item& it, const std::string& target) {
+  return {{"target", target}, {"object", it.display()}, {"outcome", outcome_word(it.outcome)}};
 }
 
 // Comparable form of an object for "would it change?": without the fields
@@ -102,6 +74,7 @@ nlohmann::json comparable(const Json& obj) {
 
 struct Totals {
   size_t created = 0, configured = 0, unchanged = 0, applied = 0, unchecked = 0, workloads = 0;
+  size_t deleted = 0, prunable = 0;  // pruned (or, in a dry run, to prune); left for --prune
   void add(Outcome o) {
     switch (o) {
       case Outcome::Created: ++created; break;
@@ -118,6 +91,7 @@ struct Totals {
                     (dry ? " to configure, " : " configured, ") + std::to_string(unchanged) + " unchanged";
     if (applied) s += ", " + std::to_string(applied) + " applied";
     if (unchecked) s += ", " + std::to_string(unchecked) + " not checked";
+    if (deleted) s += ", " + std::to_string(deleted) + (dry ? " to delete" : " deleted");
     return s;
   }
 };
@@ -130,107 +104,23 @@ class Engine {
   void deploy_target(const TargetPlan& t, Totals& totals, std::vector<Json>& applied);
 
  private:
-  std::vector<Item> prepare(const TargetPlan& t);
-  void map_resources(std::vector<Item>& items, const TargetPlan& t);
   void apply_batch(const std::string& target, const std::string& phase, std::vector<Item*>& batch);
+  void apply_one(Item& it, const Json* prior, bool listed, const ApplyOptions& ao);
   void wait_for(const std::string& target, const std::string& what, std::vector<Item*>& batch);
   [[noreturn]] void fail_batch(const std::string& target, const std::string& phase, const std::vector<Item*>& batch);
+  // The set's live members, listed while the target is applied (those it
+  // applies are not pruned anyway); invalid for a set this deploy creates.
+  std::future<std::vector<Member>> list_members_async(const std::string& target, const TargetSet& set);
+  void prune(const TargetPlan& t, TargetObjects& target, std::future<std::vector<Member>>& members, Totals& mine);
+  bool write_parent(TargetSet& set, const std::set<applyset::GroupKind>& kinds, const std::set<std::string>& namespaces);
 
   KubeClient& client_;
   const DeployOptions& o_;
   const ClusterChoice& cluster_;
   Progress& progress_;
+ public:
+  std::string domain;  // whose targets these are (names the ApplySets)
 };
-
-std::vector<Item> Engine::prepare(const TargetPlan& t) {
-  std::vector<Item> items;
-  items.reserve(t.objects.size());
-  for (const auto& m : t.objects) {
-    Item it;
-    it.manifest = &m;
-    it.object = m.object;
-    it.api_version = m.object.value("apiVersion", "");
-    it.kind = m.object.value("kind", "");
-    auto slash = it.api_version.find('/');
-    it.group = slash == std::string::npos ? "" : it.api_version.substr(0, slash);
-    it.name = m.object["metadata"].value("name", "");
-    it.ns = m.object["metadata"].value("namespace", "");
-    items.push_back(std::move(it));
-  }
-  return items;
-}
-
-// Kind -> resource for every object, before anything is applied. Kinds the
-// server does not serve yet may come from a CRD of the same target.
-void Engine::map_resources(std::vector<Item>& items, const TargetPlan& t) {
-  Diagnostics problems;
-  std::vector<std::string> versions;
-  for (size_t i = 0; i < items.size(); ++i) {
-    try {
-      check_api_version(items[i].api_version);
-      versions.push_back(items[i].api_version);
-    } catch (const Error& e) {
-      problems.error(Location{items[i].manifest->source, "apiVersion"}, e.what(), e.problems().front().hint);
-    }
-  }
-  problems.throw_if_errors();
-  client_.prefetch_discovery(versions);
-  for (auto& it : items) {
-    it.resource = client_.find_resource(it.api_version, it.kind);
-    if (it.resource) continue;
-    for (const auto& crd : items) {
-      if (!is_crd(crd)) continue;
-      const Json& spec = crd.object.contains("spec") ? crd.object["spec"] : Json();
-      if (!spec.is_object() || spec.value("group", "") != it.group) continue;
-      const Json& names = spec.contains("names") ? spec["names"] : Json();
-      if (!names.is_object() || names.value("kind", "") != it.kind) continue;
-      std::string version = it.api_version.substr(it.api_version.find('/') + 1);
-      bool has_version = false;
-      if (spec.contains("versions") && spec["versions"].is_array())
-        for (const auto& v : spec["versions"]) has_version |= v.is_object() && v.value("name", "") == version;
-      if (!has_version) continue;
-      ResourceInfo ri;
-      ri.group = it.group;
-      ri.version = version;
-      ri.kind = it.kind;
-      ri.resource = names.value("plural", "");
-      ri.namespaced = spec.value("scope", "Namespaced") == "Namespaced";
-      it.resource = ri;
-      it.mapped_by_crd = true;
-    }
-    if (!it.resource) {
-      try {
-        client_.require_resource(it.api_version, it.kind);  // throws with the explanation
-      } catch (const ApiError&) {
-        throw;
-      } catch (const Error& e) {
-        problems.error(Location{it.manifest->source, "kind"}, e.what(), e.problems().front().hint);
-      }
-    }
-  }
-  problems.throw_if_errors();
-
-  // Namespaces: objects that name none get the default one; cluster-scoped
-  // objects carry none.
-  std::map<std::string, const Item*> seen;
-  for (auto& it : items) {
-    if (it.resource->namespaced) {
-      if (it.ns.empty()) {
-        it.ns = cluster_.default_namespace;
-        it.object["metadata"]["namespace"] = it.ns;
-      }
-    } else if (!it.ns.empty()) {
-      it.ns.clear();
-      it.object["metadata"].erase("namespace");
-    }
-    std::string key = it.group + "/" + it.kind + "/" + it.ns + "/" + it.name;
-    auto [pos, inserted] = seen.emplace(key, &it);
-    if (!inserted)
-      problems.error(Location{it.manifest->source}, it.display() + " appears twice in target " + t.name,
-                     "the other one is " + pos->second->manifest->source + "; keep one");
-  }
-  problems.throw_if_errors();
-}
 
 void Engine::fail_batch(const std::string& target, const std::string& phase, const std::vector<Item*>& batch) {
   std::vector<Problem> problems;
@@ -242,6 +132,17 @@ void Engine::fail_batch(const std::string& target, const std::string& phase, con
                                  std::to_string(batch.size()) + " " + phase + " could not be applied",
                              "nothing after this phase was applied"});
   throw Error(std::move(problems));
+}
+
+void Engine::apply_one(Item& it, const Json* prior, bool listed, const ApplyOptions& ao) {
+  ApplyResult r = client_.apply(*it.resource, it.object, ao);
+  if (r.created) it.outcome = Outcome::Created;
+  else if (!listed) it.outcome = Outcome::Applied;
+  else if (!prior) it.outcome = Outcome::Configured;
+  else if (o_.dry_run) it.outcome = comparable(*prior) == comparable(r.object) ? Outcome::Unchanged : Outcome::Configured;
+  else it.outcome = (*prior)["metadata"].value("resourceVersion", "") == r.object["metadata"].value("resourceVersion", "-")
+                        ? Outcome::Unchanged : Outcome::Configured;
+  it.result = std::move(r.object);
 }
 
 void Engine::apply_batch(const std::string& target, const std::string& phase, std::vector<Item*>& batch) {
@@ -291,19 +192,18 @@ void Engine::apply_batch(const std::string& target, const std::string& phase, st
     const auto& snapshot = *work[i].second;
     // A namespace this target creates does not exist during a dry run.
     try {
-      ApplyResult r = client_.apply(*it.resource, it.object, ao);
       const Json* prior = nullptr;
       if (snapshot) {
         auto f = snapshot->find(it.name);
         if (f != snapshot->end()) prior = &f->second;
       }
-      if (r.created) it.outcome = Outcome::Created;
-      else if (!snapshot) it.outcome = Outcome::Applied;
-      else if (!prior) it.outcome = Outcome::Configured;
-      else if (o_.dry_run) it.outcome = comparable(*prior) == comparable(r.object) ? Outcome::Unchanged : Outcome::Configured;
-      else it.outcome = (*prior)["metadata"].value("resourceVersion", "") == r.object["metadata"].value("resourceVersion", "-")
-                            ? Outcome::Unchanged : Outcome::Configured;
-      it.result = std::move(r.object);
+      if (std::string other = other_set(it, prior); !other.empty()) {
+        it.outcome = Outcome::Failed;
+        it.note = other;
+        it.hint = kOtherSetHint;
+      } else {
+        apply_one(it, prior, snapshot.has_value(), ao);
+      }
     } catch (const ApiError& e) {
       it.outcome = Outcome::Failed;
       it.note = e.message();
@@ -325,14 +225,14 @@ void Engine::apply_batch(const std::string& target, const std::string& phase, st
   for (Item* it : batch) {
     if (it->outcome == Outcome::Failed) {
       ++failed;
-      progress_.fail(it->display() + ": " + it->note, it->fields(target));
+      progress_.fail(it->display() + ": " + it->note, item_fields(*it, target));
     } else if (it->outcome == Outcome::Unchecked) {
-      progress_.result(it->display() + " " + outcome_word(it->outcome) + ": " + it->note, it->fields(target));
+      progress_.result(it->display() + " " + outcome_word(it->outcome) + ": " + it->note, item_fields(*it, target));
     } else if (it->outcome != Outcome::Unchanged || o_.dry_run || o_.verbosity >= 1) {
-      progress_.result(it->display() + " " + outcome_word(it->outcome) + suffix, it->fields(target));
+      progress_.result(it->display() + " " + outcome_word(it->outcome) + suffix, item_fields(*it, target));
     }
   }
-  log::debug(1, "[" + target + "] " + phase + " applied in " + seconds(clock::now() - start));
+  log::debug(1, "[" + target + "] " + phase + " applied in " + format_seconds(clock::now() - start));
   if (failed) fail_batch(target, phase, batch);
 }
 
@@ -349,7 +249,7 @@ void Engine::wait_for(const std::string& target, const std::string& what, std::v
   }
   WaitResult r = wait_healthy(client_, waits, start + o_.timeout, progress_);
   if (r.all_ready) {
-    progress_.note("[" + target + "] " + std::to_string(waits.size()) + " " + what + " ready in " + seconds(clock::now() - start));
+    progress_.note("[" + target + "] " + std::to_string(waits.size()) + " " + what + " ready in " + format_seconds(clock::now() - start));
     return;
   }
   std::vector<Problem> problems;
@@ -364,7 +264,7 @@ void Engine::wait_for(const std::string& target, const std::string& what, std::v
   std::string head = "target " + target + ": ";
   if (failed) head += std::to_string(failed) + " of " + std::to_string(waits.size()) + " " + what + " failed";
   else if (r.timed_out) head += std::to_string(pending) + " of " + std::to_string(waits.size()) + " " + what +
-                                " not ready after " + seconds(o_.timeout);
+                                " not ready after " + format_seconds(o_.timeout);
   else head += "waiting for " + what + " stopped";
   problems.push_back(Problem{Severity::Error, {}, head,
                              failed ? "fix the failing objects (kubectl describe shows their events) and deploy again"
@@ -372,23 +272,110 @@ void Engine::wait_for(const std::string& target, const std::string& what, std::v
   throw Error(std::move(problems));
 }
 
+bool Engine::write_parent(TargetSet& set, const std::set<applyset::GroupKind>& kinds,
+                          const std::set<std::string>& namespaces) {
+  return set.write(client_, kinds, namespaces, progress_, clock::now() + o_.timeout);
+}
+
+std::future<std::vector<Member>> Engine::list_members_async(const std::string& target, const TargetSet& set) {
+  // A set created by this deploy has no members but what it applies (its
+  // parent is written before them): nothing to list.
+  if (!set.existed()) return {};
+  // What the live parent said when the set was opened: write() may change
+  // the set meanwhile, never its ID or parent.
+  return std::async(std::launch::async, [this, target, &set, kinds = set.kinds(), namespaces = set.namespaces()] {
+    auto start = clock::now();
+    std::vector<Member> members = list_members(client_, set, kinds, namespaces, o_.concurrency);
+    log::debug(1, "[" + target + "] " + std::to_string(members.size()) + " members of " + set.parent().display() +
+                      " listed in " + format_seconds(clock::now() - start));
+    return members;
+  });
+}
+
+void Engine::prune(const TargetPlan& t, TargetObjects& target, std::future<std::vector<Member>>& members,
+                   Totals& mine) {
+  TargetSet& set = target.set;
+  if (!members.valid()) return;
+  std::set<applyset::GroupKind> kinds;
+  std::set<std::string> namespaces;
+  for (const Item* it : target.all) add_scope(*it, kinds, namespaces);
+  PruneSelection sel = select_for_prune(members.get(), target.identities(cluster_.default_namespace), o_.filters, set);
+  for (const auto& [m, why] : sel.kept) {
+    progress_.note("[" + t.name + "] " + m.display() + " is no longer in the target but is kept: " + why);
+    add_scope(m, kinds, namespaces);
+  }
+  if (o_.prune.value_or(false)) {
+    DeleteRun run{o_.dry_run, o_.concurrency, clock::now() + o_.timeout, "pruned: not in target " + t.name};
+    mine.deleted += delete_members(client_, sel.candidates, run, progress_);
+  } else if (!sel.candidates.empty()) {
+    mine.prunable += sel.candidates.size();
+    std::vector<std::string> names;
+    for (const auto& m : sel.candidates) {
+      names.push_back(m.display());
+      add_scope(m, kinds, namespaces);
+      if (o_.dry_run) progress_.result(m.display() + " is not in the target: --prune would delete it");
+    }
+    if (!o_.prune.has_value())
+      progress_.note("notice: [" + t.name + "] " + std::to_string(names.size()) +
+                     (names.size() == 1 ? " object is no longer in the target and stays"
+                                        : " objects are no longer in the target and stay") +
+                     " in the cluster: " +
+                     join(names) + ". --prune deletes them (kubectl lo diff shows them first); pruning becomes the "
+                     "default in a later release, --prune=false keeps them without this notice");
+  }
+  if (!o_.dry_run && (kinds != set.kinds() || namespaces != set.namespaces())) write_parent(set, kinds, namespaces);
+}
+
 void Engine::deploy_target(const TargetPlan& t, Totals& totals, std::vector<Json>& applied) {
   auto start = clock::now();
-  if (t.objects.empty()) {
+  if (t.objects.empty())
     progress_.note("[" + t.name + "] nothing to deploy" +
                    (t.unfiltered ? " (" + std::to_string(t.unfiltered) + " objects, none matches --filter)" : " (no objects)"));
-    return;
-  }
-  std::vector<Item> items = prepare(t);
-  map_resources(items, t);
+  // The target's ApplySet: its parent first records every kind and
+  // namespace the set had or gets, so nothing applied below goes untracked.
+  TargetObjects target = open_target(client_, domain, t, cluster_.default_namespace);
+  std::vector<Item>& items = target.items;
+  TargetSet& set = target.set;
+  std::set<applyset::GroupKind> kinds = set.kinds();
+  std::set<std::string> namespaces = set.namespaces();
+  for (const Item* it : target.all) add_scope(*it, kinds, namespaces);
+  std::vector<Item*> crds, namespace_items, rest, late;
+  for (auto& it : items) (is_crd(it) ? crds : is_namespace(it) ? namespace_items : is_late(it) ? late : rest).push_back(&it);
+  std::future<std::vector<Member>> members = list_members_async(t.name, set);
 
-  std::vector<Item*> crds, namespaces, rest, late;
-  for (auto& it : items) (is_crd(it) ? crds : is_namespace(it) ? namespaces : is_late(it) ? late : rest).push_back(&it);
+  // A new cluster-wide set whose parent type is not installed yet: the type
+  // becomes established while the target's own CRDs do, and the parent is
+  // written after them (or, should they fail, before the error is reported).
+  bool parent_later = !o_.dry_run && !crds.empty() && set.needs_parent_type(client_);
+  if (parent_later) set.install_parent_type(client_, progress_);
+  bool parent_written = o_.dry_run || items.empty() || parent_later || write_parent(set, kinds, namespaces);
+  if (!parent_written) {
+    bool created_here = std::any_of(items.begin(), items.end(),
+                                    [&](const Item& it) { return is_namespace(it) && it.name == set.parent().ns; });
+    if (!created_here)
+      throw Error("cannot write the ApplySet parent " + set.parent().display() + " of target " + t.name +
+                      ": namespace " + set.parent().ns + " does not exist",
+                  "create the namespace, add it to the target, or deploy with -n naming an existing one");
+  }
 
   // Phase 1: CRDs, Established, discovery refreshed.
-  apply_batch(t.name, "CRDs", crds);
+  try {
+    apply_batch(t.name, "CRDs", crds);
+    if (!o_.dry_run && !crds.empty()) wait_for(t.name, "CRDs", crds);
+  } catch (const Error&) {
+    // The CRDs that were applied are members: record them in the parent.
+    // The CRDs' error is the one to report, whatever happens here.
+    if (parent_later) {
+      try {
+        write_parent(set, kinds, namespaces);
+      } catch (const Error& e) {
+        log::debug(1, std::string("the ApplySet parent was not written either: ") + e.what());
+      }
+    }
+    throw;
+  }
+  if (parent_later) parent_written = write_parent(set, kinds, namespaces);
   if (!o_.dry_run && !crds.empty()) {
-    wait_for(t.name, "CRDs", crds);
     std::set<std::string> versions;
     for (auto& it : items)
       if (it.mapped_by_crd) versions.insert(it.api_version);
@@ -399,11 +386,13 @@ void Engine::deploy_target(const TargetPlan& t, Totals& totals, std::vector<Json
     }
   }
   // Phase 2: Namespaces, then the rest, then webhooks and APIServices.
-  apply_batch(t.name, "namespaces", namespaces);
+  apply_batch(t.name, "namespaces", namespace_items);
+  if (!parent_written && !write_parent(set, kinds, namespaces))
+    throw Error("cannot write the ApplySet parent " + set.parent().display() + ": its namespace is still missing");
   if (o_.dry_run) {
     // Objects in a namespace this deploy would create cannot be checked.
     std::set<std::string> created;
-    for (Item* n : namespaces)
+    for (Item* n : namespace_items)
       if (n->outcome == Outcome::Created) created.insert(n->name);
     for (auto* list : {&rest, &late})
       for (Item* it : *list)
@@ -415,20 +404,23 @@ void Engine::deploy_target(const TargetPlan& t, Totals& totals, std::vector<Json
     for (auto* list : {&rest, &late}) {
       for (Item* it : *list)
         if (unchecked(it))
-          progress_.result(it->display() + " " + outcome_word(it->outcome) + ": " + it->note, it->fields(t.name));
+          progress_.result(it->display() + " " + outcome_word(it->outcome) + ": " + it->note, item_fields(*it, t.name));
       list->erase(std::remove_if(list->begin(), list->end(), unchecked), list->end());
     }
   }
   apply_batch(t.name, "objects", rest);
   apply_batch(t.name, "webhook configurations", late);
 
+  // Phase 3: what the target no longer contains (after the apply, before
+  // the wait: nothing new waits on what goes).
   Totals mine;
   for (const auto& it : items) mine.add(it.outcome);
+  prune(t, target, members, mine);
   progress_.note("[" + t.name + "] " + std::to_string(mine.objects()) + " objects " +
                  (o_.dry_run ? "checked" : "applied") + " (" + mine.text(o_.dry_run) + ") in " +
-                 seconds(clock::now() - start));
+                 format_seconds(clock::now() - start));
 
-  // Phase 3: the target's own workloads.
+  // Phase 4: the target's own workloads.
   std::vector<Item*> workloads;
   for (auto& it : items)
     if (!is_crd(it) && has_health_rule(it.group, it.kind)) workloads.push_back(&it);
@@ -438,6 +430,8 @@ void Engine::deploy_target(const TargetPlan& t, Totals& totals, std::vector<Json
     totals.add(it.outcome);
     if (!it.result.is_null()) applied.push_back(std::move(it.result));
   }
+  totals.deleted += mine.deleted;
+  totals.prunable += mine.prunable;
   totals.workloads += workloads.size();
 }
 
@@ -474,6 +468,7 @@ int run_deploy(const DeployOptions& o) {
   KubeClient client(cluster.config, copts);
   client.credentials().get();  // an exec plugin or token file that fails, fails here, once
   Engine engine(client, o, cluster, progress);
+  engine.domain = plan.domain.ref.name;
   Totals totals;
   std::vector<Json> applied;
   for (const auto& t : plan.targets) engine.deploy_target(t, totals, applied);
@@ -484,10 +479,21 @@ int run_deploy(const DeployOptions& o) {
                         std::to_string(plan.targets.size()) + " target" + (plan.targets.size() == 1 ? "" : "s") +
                         ", " + std::to_string(totals.objects()) + " objects (" + totals.text(o.dry_run) + ")";
   if (!o.dry_run && o.wait && totals.workloads) summary += ", " + std::to_string(totals.workloads) + " workloads ready";
-  summary += ", " + std::to_string(stats.requests) + " API requests in " + seconds(clock::now() - start);
+  summary += ", " + std::to_string(stats.requests) + " API requests in " + format_seconds(clock::now() - start);
+  if (totals.prunable)
+    summary += ", " + std::to_string(totals.prunable) + " no longer in the targets (see --prune)";
   if (o.dry_run) summary += "; nothing was changed";
   progress.note(summary);
   return 0;
+}
+
+TargetOutcome deploy_objects(KubeClient& client, const DeployOptions& o, const ClusterChoice& cluster,
+                             Progress& progress, const TargetPlan& target) {
+  Engine engine(client, o, cluster, progress);
+  Totals totals;
+  std::vector<Json> applied;
+  engine.deploy_target(target, totals, applied);
+  return TargetOutcome{totals.objects(), totals.created, totals.configured, totals.unchanged, totals.workloads};
 }
 
 }  // namespace lo::deploy

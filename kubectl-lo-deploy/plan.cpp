@@ -85,8 +85,11 @@ void add_object(TargetPlan& t, Json obj, const std::string& source) {
   t.objects.push_back(Manifest{std::move(obj), source});
 }
 
-bool matches(const Json& obj, const std::vector<LabelFilter>& filters) {
+}  // namespace
+
+bool matches_filters(const Json& obj, const std::vector<LabelFilter>& filters) {
   if (filters.empty()) return true;
+  if (!obj.contains("metadata") || !obj["metadata"].is_object()) return false;
   const Json& meta = obj["metadata"];
   auto labels = meta.find("labels");
   if (labels == meta.end() || !labels->is_object()) return false;
@@ -96,8 +99,6 @@ bool matches(const Json& obj, const std::vector<LabelFilter>& filters) {
   }
   return true;
 }
-
-}  // namespace
 
 LabelFilter parse_filter(const std::string& text) {
   auto eq = text.find('=');
@@ -133,6 +134,18 @@ Plan make_plan(const DeployOptions& o) {
     if (std::find(known.begin(), known.end(), b) == known.end()) known.push_back(b);
   std::sort(known.begin(), known.end());
   std::vector<std::string> chosen;
+  if (o.delete_targets) {
+    // The set of a target stays in the cluster after its folder is gone:
+    // any valid name may be deleted.
+    if (words.empty())
+      throw UsageError("--delete needs the targets to delete", "name them: kubectl lo deploy --delete TARGET...");
+    for (const auto& w : words) {
+      validate_target_name(w);
+      if (std::find(chosen.begin(), chosen.end(), w) == chosen.end()) chosen.push_back(w);
+    }
+    for (const auto& t : chosen) plan.targets.push_back(TargetPlan{t, {}, {}, {}, 0});
+    return plan;
+  }
   if (words.empty()) {
     chosen = sources.empty() ? built : sources;
     if (chosen.empty())
@@ -164,7 +177,7 @@ Plan make_plan(const DeployOptions& o) {
     if (!plan.filters.empty()) {
       std::vector<Manifest> kept;
       for (auto& m : tp.objects)
-        if (matches(m.object, plan.filters)) kept.push_back(std::move(m));
+        (matches_filters(m.object, plan.filters) ? kept : tp.excluded).push_back(std::move(m));
       tp.objects = std::move(kept);
     }
     plan.targets.push_back(std::move(tp));

@@ -17,6 +17,8 @@ extern const cli::Command destroy_command;
 extern const cli::Command status_command;
 extern const cli::Command kubeconfig_command;
 extern const cli::Command services_command;
+extern const cli::Command bootstrap_command;
+extern const cli::Command addons_command;
 extern const cli::Command tilt_command;
 extern const cli::Command version_command;
 extern const cli::Command completion_command;

@@ -2,6 +2,7 @@
 // Validation of the whole spec happens before any driver runs.
 #include <iostream>
 
+#include "bootstrap/bootstrap.hpp"
 #include "commands.hpp"
 #include "driver.hpp"
 #include "lo/defaults.hpp"
@@ -21,6 +22,12 @@ void lifecycle_flags(cli::Options& o) {
   o.add_options()
       ("dry-run", cli::boolean(), "print the exact ordered plan and change nothing")
       ("force,f", cli::boolean(), "passed to drivers as LOK8S_FORCE=1");
+}
+
+// provision and up: the lifecycle flags and --skip-bootstrap.
+void provision_flags(cli::Options& o) {
+  lifecycle_flags(o);
+  o.add_options()("skip-bootstrap", cli::boolean(), "do not apply spec.bootstrap (run 'kubectl lo bootstrap' later)");
 }
 
 // Loads and validates the domain, every spec error before any action. The
@@ -44,8 +51,8 @@ Context cluster_of(Context c) {
   return c;
 }
 
-// Provision, post_provision, bootstrap; false when the driver handled all.
-void provision_flow(const Context& c) {
+// Provision, post_provision, bootstrap.
+void provision_flow(const Context& c, bool skip_bootstrap) {
   auto d = driver::driver_for(c);
   log::note("provisioning " + c.domain.ref.name + " (" + c.domain.spec.kindText + ") with driver " + d->name());
   int rc = d->provision(c);
@@ -54,20 +61,32 @@ void provision_flow(const Context& c) {
     return;
   }
   if (!c.dry_run) d->post_provision(c);
-  std::string entries;
-  if (c.domain.spec.kind == SpecKind::Lo) {
-    auto eff = effective_spec(c.domain.spec);
-    for (const auto& e : *eff.spec.bootstrap) entries += (entries.empty() ? "" : ", ") + e.name;
-  } else if (c.domain.spec.bootstrap) {
-    for (const auto& e : *c.domain.spec.bootstrap) entries += (entries.empty() ? "" : ", ") + e.name;
+  const std::string& name = c.domain.ref.name;
+  if (skip_bootstrap) {
+    log::note("bootstrap skipped (--skip-bootstrap): run 'kubectl lo bootstrap " + name + "' to apply spec.bootstrap");
+    return;
   }
-  if (!entries.empty())
-    log::note("no bootstrap yet: lo does not apply spec.bootstrap (" + entries +
-              ") in this version; apply those addons yourself (e.g. kubectl lo build + kubectl lo deploy)");
+  bootstrap::Options o;
+  o.root = c.ws.root.string();
+  o.domain = name;
+  o.verbosity = c.verbosity;
+  o.plan_only = c.dry_run;  // the plan only: rendering may need the network
+  if (!c.dry_run) o.kubeconfig = d->kubeconfig(c);
+  try {
+    bootstrap::run(o);
+  } catch (const Error& e) {
+    std::vector<Problem> problems = e.problems();
+    problems.push_back(Problem{Severity::Error, {},
+                               "provision of " + name + ": the cluster is up and stays, but its bootstrap did not finish",
+                               "fix the bootstrap and run 'kubectl lo bootstrap " + name +
+                                   "', or set spec.bootstrap explicitly (bootstrap: [] for none); "
+                                   "'kubectl lo provision --skip-bootstrap' provisions without it"});
+    throw Error(std::move(problems));
+  }
 }
 
 int provision(const cli::Args& a) {
-  provision_flow(context(a));
+  provision_flow(context(a), a.has("skip-bootstrap"));
   return kExitOk;
 }
 
@@ -91,7 +110,7 @@ int kubeconfig(const cli::Args& a) {
 
 int up(const cli::Args& a) {
   Context c = context(a);
-  provision_flow(c);
+  provision_flow(c, a.has("skip-bootstrap"));
   tilt::Launch l = tilt_launch(c.ws, c.domain.ref.name, std::nullopt);
   if (!c.dry_run && !find_program("tilt")) {
     log::note("the cluster is up. Tilt is not installed, so the live dev loop was not started:");
@@ -116,9 +135,10 @@ int down(const cli::Args& a) {
 const cli::Command provision_command{
     .name = "provision",
     .summary = "Create a domain's cluster with its driver",
-    .usage = "[DOMAIN] [--dry-run]",
-    .about = "Create the cluster of a domain with its kind's driver, then run post-provision and bootstrap.",
-    .flags = lifecycle_flags,
+    .usage = "[DOMAIN] [--dry-run] [--skip-bootstrap]",
+    .about = "Create the cluster of a domain with its kind's driver, then run post-provision and apply\n"
+             "spec.bootstrap (kubectl lo bootstrap), unless the driver handled everything (exit 100).",
+    .flags = provision_flags,
     .run = provision,
     .words = cli::Words::Domain,
 };
@@ -157,10 +177,10 @@ const cli::Command kubeconfig_command{
 const cli::Command up_command{
     .name = "up",
     .summary = "Provision, bootstrap and start Tilt: the one-shot dev flow",
-    .usage = "[DOMAIN] [--dry-run]",
+    .usage = "[DOMAIN] [--dry-run] [--skip-bootstrap]",
     .about = "The one-shot dev flow: provision the cluster, bootstrap it, then start Tilt for the domain\n"
              "in the background (kubectl lo tilt up; a running one reloads its Tiltfile instead).",
-    .flags = lifecycle_flags,
+    .flags = provision_flags,
     .run = up,
     .words = cli::Words::Domain,
 };

@@ -22,7 +22,9 @@
 
 #include "apex.hpp"
 #include "commands.hpp"
+#include "bootstrap/bootstrap.hpp"
 #include "lo/addons.hpp"
+#include "lo/cli.hpp"
 #include "lo/fs.hpp"
 #include "lo/defaults.hpp"
 #include "lo/kustomization.hpp"
@@ -47,25 +49,15 @@ void add_error(DomainResult& r, Location where, std::string what, std::string hi
 
 void add_all(DomainResult& r, const std::vector<Problem>& ps) { r.problems.insert(r.problems.end(), ps.begin(), ps.end()); }
 
-void check_bootstrap(const Workspace& ws, DomainResult& r) {
-  const Spec& s = r.eff ? r.eff->spec : *r.spec;
-  if (!s.bootstrap) return;
-  for (size_t i = 0; i < s.bootstrap->size(); ++i) {
-    const auto& e = (*s.bootstrap)[i];
-    ResolvedEntry res = resolve_bootstrap_entry(ws, r.name, e.name);
-    if (res.found) {
-      if (!find_kustomization_file(res.dir))
-        add_error(r, Location{s.file, "spec.bootstrap[" + std::to_string(i) + "]", e.line},
-                  "'" + e.name + "' resolves to " + ws.show(res.dir) + ", which has no kustomization.yaml");
-      continue;
-    }
-    std::string searched;
-    for (const auto& p : res.searched) searched += (searched.empty() ? "" : ", ") + ws.show(p);
-    bool implicit = !r.spec->bootstrap.has_value();
-    add_error(r, Location{s.file, "spec.bootstrap[" + std::to_string(i) + "]", e.line},
-              "entry '" + e.name + "'" + (implicit ? " (the default bootstrap)" : "") + " not found (looked in " + searched + ")",
-              implicit ? "set spec.bootstrap explicitly, or install lo's addons"
-                       : "fix the name or path; ./ and ../ are relative to the domain folder, / to the project root");
+// Every entry of spec.bootstrap (the effective list, so a Lo spec's default
+// cilium too), checked by the bootstrap planner: where it lives, chart.yaml,
+// values files, secrets.lok8s.yaml, names and dependsOn.
+void check_bootstrap(const Workspace& ws, const DomainRef& d, DomainResult& r) {
+  if (r.spec->kind == SpecKind::Lo && !r.eff) return;  // its spec errors are reported already
+  try {
+    bootstrap::make_plan(ws, LoadedDomain{d, *r.spec});
+  } catch (const Error& e) {
+    add_all(r, e.problems());
   }
 }
 
@@ -140,7 +132,7 @@ DomainResult lint_domain(const Workspace& ws, const DomainRef& d) {
     }
   }
   if (r.spec->kind == SpecKind::Deploy) check_cluster_ref(ws, r);
-  else check_bootstrap(ws, r);
+  else check_bootstrap(ws, d, r);
   check_targets(ws, r);
   return r;
 }

@@ -11,6 +11,10 @@ const Command kBuild{.name = "build", .summary = "Build kustomize targets into a
 const Command kDeploy{.name = "deploy",
                       .summary = "Apply artifacts to the cluster in phases and wait until healthy",
                       .binary = "kubectl-lo-deploy"};
+const Command kDiff{.name = "diff",
+                    .summary = "Show what a deploy would change, prune included (server-side dry run)",
+                    .binary = "kubectl-lo-deploy",
+                    .argv0 = "kubectl-lo-diff"};
 const Command kKind{.name = "kind", .summary = "Kind cluster config, containerd certs.d, kind lifecycle", .binary = "lo-kind"};
 const Command kRegistry{.name = "registry", .summary = "Registry plan and lifecycle (build, cache, mirrors)", .binary = "lo-registry"};
 
@@ -18,7 +22,9 @@ const Command* const kCommands[] = {
     &lo::cmd::use_command,       &lo::cmd::spec_command,     &lo::cmd::lint_command,    &lo::cmd::up_command,
     &lo::cmd::down_command,      &lo::cmd::services_command, &lo::cmd::tilt_command,    &lo::cmd::provision_command,
     &lo::cmd::destroy_command,   &lo::cmd::status_command,   &lo::cmd::kubeconfig_command,
-    &kBuild,                     &kDeploy,                   &kKind,                    &kRegistry,
+    &lo::cmd::bootstrap_command, &lo::cmd::addons_command,
+    &kBuild,                     &kDeploy,                   &kDiff,                    &kKind,
+    &kRegistry,
     &lo::cmd::version_command,   &lo::cmd::completion_command,
 };
 

@@ -17,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "lo/data_home.hpp"
 #include "lo/error.hpp"
 #include "lo/exec.hpp"
 #include "lo/fs.hpp"
@@ -152,9 +153,12 @@ fs::path project_tiltfile(const Workspace& ws) {
   fs::path f = ws.root / "Tiltfile";
   std::error_code ec;
   if (fs::is_regular_file(f, ec)) return f;
+  // lo's own copy of the extension, where lo's data is (lo/data_home.hpp).
+  fs::path ext = tilt_extension();
+  std::string load = fs::is_regular_file(ext, ec) ? ext.string() : "<lo>/share/lo/tilt/lo/Tiltfile";
   throw Error(Location{ws.show(f)}, "the project has no Tiltfile",
               "write one that loads lo's extension, e.g.\n"
-              "    load('<lo>/share/lo/tilt/lo/Tiltfile', 'lok8s')\n"
+              "    load('" + load + "', 'lok8s')\n"
               "    lok8s()\n"
               "  (tilt/lo/README.md shows the extension_repo form)");
 }

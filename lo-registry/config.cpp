@@ -13,8 +13,6 @@
 //       ConfigMap is lo-kind's);
 //  upstream put `delete.enabled` at the top level of the config, where the
 //  registry ignores it; it belongs under `storage`.
-#include <openssl/evp.h>
-
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
@@ -22,6 +20,7 @@
 
 #include "lo/fs.hpp"
 #include "lo/log.hpp"
+#include "lo/sha256.hpp"
 #include "lo/spec.hpp"
 #include "registry.hpp"
 
@@ -88,19 +87,6 @@ std::string render_config(const Registry& r, bool tls) {
 }
 
 namespace {
-
-std::string sha256_hex(const std::string& data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned n = 0;
-  if (EVP_Digest(data.data(), data.size(), md, &n, EVP_sha256(), nullptr) != 1) throw Error("cannot compute a SHA-256 digest");
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < n; ++i) {
-    out += digits[md[i] >> 4];
-    out += digits[md[i] & 15];
-  }
-  return out;
-}
 
 // One field of a --mount value, CSV-quoted when it needs it (docker reads
 // --mount as a CSV record, so a path may hold ':' but a ',' needs quotes).

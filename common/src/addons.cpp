@@ -1,31 +1,35 @@
 #include "lo/addons.hpp"
 
-#include <cstdlib>
+#include <map>
 
-#include "lo/exec.hpp"
+#include "lo/data_home.hpp"
+#include "lo/fs.hpp"
 
 namespace lo {
 namespace fs = std::filesystem;
 
-std::vector<fs::path> addon_search_path(const Workspace& ws) {
-  std::vector<fs::path> out;
-  if (const char* env = std::getenv("LOK8S_ADDONS"); env && *env) {
-    std::string s = env;
-    size_t start = 0;
-    while (start <= s.size()) {
-      size_t end = s.find(':', start);
-      if (end == std::string::npos) end = s.size();
-      if (end > start) out.emplace_back(s.substr(start, end - start));
-      start = end + 1;
-    }
+const char* to_string(AddonSource s) {
+  switch (s) {
+    case AddonSource::Project: return "project";
+    case AddonSource::Lo: return "lo";
+    default: return "path";
   }
-  out.push_back(ws.root / ".lok8s" / "addons");
-  fs::path exe = self_exe_dir();
-  out.push_back(exe / "addons");  // a krew install: addons/ beside the binaries
-  out.push_back((exe / ".." / "share" / "lo" / "addons").lexically_normal());
-  // A binary in <build>/bin of a source checkout: the checkout's addons/.
-  out.push_back((exe / ".." / ".." / "addons").lexically_normal());
-  return out;
+}
+
+std::vector<fs::path> addon_search_path(const Workspace& ws) {
+  return {ws.root / ".lok8s" / "addons", data_path("addons")};
+}
+
+bool is_path_entry(const std::string& entry) {
+  return entry.rfind("./", 0) == 0 || entry.rfind("../", 0) == 0 || entry.rfind('/', 0) == 0;
+}
+
+std::string default_entry_name(const std::string& entry) {
+  if (!is_path_entry(entry)) return entry;
+  fs::path p = fs::path(entry).lexically_normal();
+  while (!p.empty() && p.filename().empty()) p = p.parent_path();
+  std::string base = p.filename().string();
+  return base.empty() || base == "." || base == ".." ? entry : base;
 }
 
 ResolvedEntry resolve_bootstrap_entry(const Workspace& ws, const std::string& domain, const std::string& entry) {
@@ -38,19 +42,39 @@ ResolvedEntry resolve_bootstrap_entry(const Workspace& ws, const std::string& do
     r.dir = (ws.root / entry.substr(1)).lexically_normal();
     r.searched.push_back(r.dir);
   } else {
-    for (const auto& base : addon_search_path(ws)) {
-      r.searched.push_back(base / entry);
-      if (fs::is_directory(base / entry, ec)) {
-        r.dir = base / entry;
+    auto bases = addon_search_path(ws);
+    for (size_t i = 0; i < bases.size(); ++i) {
+      r.searched.push_back(bases[i] / entry);
+      if (fs::is_directory(bases[i] / entry, ec)) {
+        r.dir = bases[i] / entry;
         r.found = true;
+        r.source = i == 0 ? AddonSource::Project : AddonSource::Lo;
         return r;
       }
     }
     r.dir = r.searched.front();
+    r.source = AddonSource::Project;
     return r;
   }
+  while (!r.dir.empty() && r.dir.filename().empty()) r.dir = r.dir.parent_path();
   r.found = fs::is_directory(r.dir, ec);
   return r;
+}
+
+std::vector<AddonRef> list_addons(const Workspace& ws) {
+  std::map<std::string, AddonRef> by_name;
+  auto bases = addon_search_path(ws);
+  for (size_t i = bases.size(); i-- > 0;) {
+    for (const auto& name : visible_subfolders(bases[i])) {
+      AddonRef a{name, bases[i] / name, i == 0 ? AddonSource::Project : AddonSource::Lo, false};
+      auto it = by_name.find(name);
+      if (it != by_name.end()) a.hides_lo = true;
+      by_name[name] = a;
+    }
+  }
+  std::vector<AddonRef> out;
+  for (auto& [_, a] : by_name) out.push_back(std::move(a));
+  return out;
 }
 
 }  // namespace lo

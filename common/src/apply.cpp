@@ -1,4 +1,4 @@
-// KubeClient object verbs: server-side apply, GET, paged LIST.
+// KubeClient object verbs: server-side apply, GET, DELETE, paged LIST.
 #include "kube_client_impl.hpp"
 #include "lo/json_decode.hpp"
 #include "lo/log.hpp"
@@ -64,6 +64,35 @@ std::optional<Json> KubeClient::get_object(const ResourceInfo& r, const std::str
   Json j = resp.json();
   if (!j.is_object()) throw Error("GET " + path + ": the answer is not a JSON object");
   return j;
+}
+
+DeleteResult KubeClient::remove(const ResourceInfo& r, const std::string& ns, const std::string& name,
+                                const DeleteOptions& options) {
+  std::string path = object_path(r, r.namespaced ? ns : "", name);
+  Json body = {{"kind", "DeleteOptions"}, {"apiVersion", "v1"}, {"propagationPolicy", options.propagation}};
+  if (options.dry_run) body["dryRun"] = Json::array({"All"});
+  if (!options.uid.empty()) body["preconditions"] = {{"uid", options.uid}};
+  Response resp = request("DELETE", path, body.dump(), "application/json");
+  DeleteResult out;
+  if (resp.status == 404) {
+    out.state = DeleteResult::State::Absent;
+    return out;
+  }
+  if (resp.status == 409 && !options.uid.empty()) {
+    out.state = DeleteResult::State::Replaced;
+    return out;
+  }
+  if (resp.status != 200 && resp.status != 202) throw impl_->answer_error("DELETE", path, resp.status, resp.body);
+  Json j = resp.json();
+  // A Status means gone; the object itself is gone unless it carries a
+  // deletionTimestamp (finalizers still to run).
+  if (j.is_object() && j.value("kind", "") != "Status") {
+    const Json& meta = j.contains("metadata") ? j["metadata"] : Json::object();
+    if (!options.dry_run && meta.is_object() && meta.contains("deletionTimestamp"))
+      out.state = DeleteResult::State::Pending;
+    out.object = std::move(j);
+  }
+  return out;
 }
 
 ListResult KubeClient::list(const std::string& collection_path, const ListOptions& options) {

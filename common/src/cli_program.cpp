@@ -124,7 +124,7 @@ int main(const Program& p, int argc, char** argv) {
     std::vector<std::string> rest = cl.before;
     rest.insert(rest.end(), cl.after.begin(), cl.after.end());
     if (c->binary) {
-      std::vector<std::string> args{c->binary};
+      std::vector<std::string> args{c->argv0 ? c->argv0 : c->binary};
       args.insert(args.end(), rest.begin(), rest.end());
       exec_program(sibling_program(c->binary), args);
     }

@@ -180,7 +180,7 @@ Answer complete_command(const Command& c, const std::vector<std::string>& words,
 bool listed_by_kubectl(const Command& c) {
   const char* host = std::getenv(kCompletionHostVariable);
   if (!host || std::string(host) != "kubectl" || !c.binary) return false;
-  std::string b = c.binary;
+  std::string b = c.argv0 ? c.argv0 : c.binary;  // the plugin kubectl would have found
   return b.rfind("kubectl-", 0) == 0 && find_program(b).has_value();
 }
 
@@ -209,7 +209,7 @@ int complete(const Program& p, const std::vector<std::string>& all) {
     std::vector<std::string> rest = cl.before;
     rest.insert(rest.end(), cl.after.begin(), cl.after.end());
     if (c->binary) {
-      std::vector<std::string> argv{c->binary, "__complete"};
+      std::vector<std::string> argv{c->argv0 ? c->argv0 : c->binary, "__complete"};
       argv.insert(argv.end(), rest.begin(), rest.end());
       argv.push_back(partial);
       exec_program(sibling_program(c->binary), argv);

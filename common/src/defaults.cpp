@@ -78,7 +78,11 @@ class Defaulter {
     e_.slot = slot_from_domain(s.domain.value_or(""));
     if (!s.runtime) s.runtime = "kind";
     if (!s.kubernetesVersion) s.kubernetesVersion = kDefaultK8sVersion;
-    if (!s.bootstrap) s.bootstrap = std::vector<BootstrapEntry>{BootstrapEntry{"cilium", std::nullopt, 0}};
+    if (!s.bootstrap) {
+      BootstrapEntry cilium;
+      cilium.name = "cilium";
+      s.bootstrap = std::vector<BootstrapEntry>{cilium};
+    }
     network();
     nodes();
     pool();

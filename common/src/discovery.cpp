@@ -3,10 +3,10 @@
 // about, caches each, and forgets one on refresh_discovery() (after a CRD
 // becomes Established, its group-version is read again).
 #include <algorithm>
-#include <thread>
 
 #include "kube_client_impl.hpp"
 #include "lo/log.hpp"
+#include "lo/parallel.hpp"
 
 namespace lo {
 namespace {
@@ -128,9 +128,37 @@ ResourceInfo KubeClient::require_resource(const std::string& api_version, const 
   throw Error("the API server does not serve " + api_version + " (kind " + kind + ")", hint);
 }
 
+std::optional<ResourceInfo> KubeClient::find_group_kind(const std::string& group, const std::string& kind) {
+  if (group.empty()) return find_resource("v1", kind);
+  std::optional<Json> groups;
+  {
+    std::lock_guard<std::mutex> lock(impl_->disc_mu);
+    groups = impl_->group_list;
+  }
+  if (!groups) {
+    groups = get_json("/apis");
+    std::lock_guard<std::mutex> lock(impl_->disc_mu);
+    impl_->group_list = groups;
+  }
+  for (const auto& g : groups->value("groups", Json::array())) {
+    if (!g.is_object() || g.value("name", "") != group) continue;
+    std::vector<std::string> versions;
+    if (g.contains("preferredVersion") && g["preferredVersion"].is_object())
+      versions.push_back(g["preferredVersion"].value("groupVersion", ""));
+    for (const auto& v : g.value("versions", Json::array()))
+      if (v.is_object()) versions.push_back(v.value("groupVersion", ""));
+    for (const auto& gv : versions) {
+      if (gv.empty()) continue;
+      if (auto r = find_resource(gv, kind)) return r;
+    }
+  }
+  return std::nullopt;
+}
+
 void KubeClient::refresh_discovery(const std::string& api_version) {
   std::lock_guard<std::mutex> lock(impl_->disc_mu);
   impl_->discovery.erase(api_version);
+  impl_->group_list.reset();
 }
 
 void KubeClient::prefetch_discovery(const std::vector<std::string>& api_versions) {
@@ -140,26 +168,7 @@ void KubeClient::prefetch_discovery(const std::vector<std::string>& api_versions
     for (const auto& v : api_versions)
       if (!impl_->discovery.count(v) && std::find(todo.begin(), todo.end(), v) == todo.end()) todo.push_back(v);
   }
-  if (todo.empty()) return;
-  std::atomic<size_t> next{0};
-  std::mutex err_mu;
-  std::exception_ptr first_error;
-  auto work = [&] {
-    for (size_t i; (i = next++) < todo.size();) {
-      try {
-        fetch_gv(*this, *impl_, todo[i]);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(err_mu);
-        if (!first_error) first_error = std::current_exception();
-      }
-    }
-  };
-  size_t n = std::min(todo.size(), impl_->options.max_in_flight);
-  std::vector<std::thread> threads;
-  for (size_t i = 1; i < n; ++i) threads.emplace_back(work);
-  work();
-  for (auto& t : threads) t.join();
-  if (first_error) std::rethrow_exception(first_error);
+  parallel_for(todo.size(), impl_->options.max_in_flight, [&](size_t i) { fetch_gv(*this, *impl_, todo[i]); });
 }
 
 }  // namespace lo

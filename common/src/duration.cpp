@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 namespace lo {
 
@@ -51,6 +52,12 @@ std::string format_duration(std::chrono::milliseconds d) {
     out += "s";
   }
   return out;
+}
+
+std::string format_seconds(std::chrono::duration<double> d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1fs", d.count());
+  return buf;
 }
 
 }  // namespace lo

@@ -84,6 +84,7 @@ struct KubeClient::Impl {
 
   std::mutex disc_mu;
   std::map<std::string, std::shared_ptr<const GroupVersionDoc>> discovery;
+  std::optional<Json> group_list;  // /apis, read once for group-kind lookups
 
   std::atomic<uint64_t> requests{0}, retries{0};
 

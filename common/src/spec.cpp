@@ -134,50 +134,7 @@ void read_common(SpecReader& r, const YAML::Node& spec) {
                 "'" + n + "' is not a valid provider name", "letters, digits, '-' and '_', like hetzner");
     }
   }
-  if (auto b = SpecReader::child(spec, "bootstrap"); b.IsDefined() && !b.IsNull()) {
-    r.remember_line(b, "spec.bootstrap");
-    if (!b.IsSequence()) {
-      r.error(b, "spec.bootstrap", "must be a list of addon names or paths",
-              "for example: [cilium, metallb, ./targets/networking]");
-    } else {
-      std::vector<BootstrapEntry> entries;
-      size_t i = 0;
-      for (const auto& item : b) {
-        std::string path = "spec.bootstrap[" + std::to_string(i++) + "]";
-        BootstrapEntry e;
-        e.line = item.Mark().line + 1;
-        if (item.IsScalar()) {
-          e.name = item.Scalar();
-        } else if (item.IsMap() && item.size() == 1) {
-          auto kv = *item.begin();
-          if (!kv.first.IsScalar()) {
-            r.error(item, path, "the addon name must be a string");
-            continue;
-          }
-          e.name = kv.first.Scalar();
-          if (!kv.second.IsNull()) {
-            e.values = r.opaque(kv.second, path + "." + e.name);
-            if (e.values && !e.values->is_object()) {
-              r.error(kv.second, path + "." + e.name, "inline values must be a mapping of Helm values");
-              e.values.reset();
-            }
-          }
-        } else {
-          r.error(item, path, "must be an addon name, a path, or a single 'name: {values}' mapping");
-          continue;
-        }
-        bool is_path = e.name.rfind("./", 0) == 0 || e.name.rfind("../", 0) == 0 || e.name.rfind("/", 0) == 0;
-        bool is_name = !e.name.empty() && detail::is_dns_label(e.name);
-        if (!is_path && !is_name) {
-          r.error(item, path, "'" + e.name + "' is neither an addon name nor a path",
-                  "addon names are lower-case like cilium; paths start with ./, ../ or /");
-          continue;
-        }
-        entries.push_back(std::move(e));
-      }
-      s.bootstrap = std::move(entries);
-    }
-  }
+  read_bootstrap(r, spec);
   if (auto k = SpecReader::child(spec, "kubehz"); r.map(k, "spec.kubehz")) {
     r.known_keys(k, "spec.kubehz", {"hosting", "access", "apiUrl"});
     s.kubehz.hosting = r.one_of(SpecReader::child(k, "hosting"), "spec.kubehz.hosting", {"self", "hosted"});

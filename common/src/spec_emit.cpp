@@ -139,7 +139,20 @@ void tail_json(const Spec& s, Json& spec) {
   if (s.bootstrap) {
     Json list = Json::array();
     for (const auto& e : *s.bootstrap) {
-      if (e.values) list.push_back(Json{{e.name, *e.values}});
+      Json keys = Json::object();
+      if (e.keyed) {
+        if (e.values) keys["values"] = *e.values;
+        if (!e.env.empty()) {
+          Json env = Json::object();
+          for (const auto& [k, v] : e.env) env[k] = v;
+          keys["env"] = std::move(env);
+        }
+        if (e.wait) keys["wait"] = *e.wait;
+        if (e.alias) keys["name"] = *e.alias;
+        if (e.dependsOn) keys["dependsOn"] = *e.dependsOn;
+      }
+      if (!keys.empty()) list.push_back(Json{{e.name, std::move(keys)}});
+      else if (e.values && !e.keyed) list.push_back(Json{{e.name, *e.values}});
       else list.push_back(e.name);
     }
     spec["bootstrap"] = std::move(list);

@@ -57,6 +57,7 @@ class SpecReader {
 
 // Sections of a spec, one function each (spec_*.cpp).
 void read_common(SpecReader& r, const YAML::Node& spec);
+void read_bootstrap(SpecReader& r, const YAML::Node& spec);  // spec_bootstrap.cpp
 void read_lo(SpecReader& r, const YAML::Node& spec);
 void read_production(SpecReader& r, const YAML::Node& spec);
 void read_deploy(SpecReader& r, const YAML::Node& spec);

@@ -74,6 +74,21 @@ json versionInfo() {
           {"platform", "linux/amd64"}};
 }
 
+// {"kind":"Status","status":"Success","details":{name, group, kind: the
+// plural, uid}}: upstream's answer to a delete that removed the object.
+json deletedStatus(const json& obj, const ResourceType& type) {
+  const json& meta = obj["metadata"];
+  return {{"kind", "Status"},
+          {"apiVersion", "v1"},
+          {"metadata", json::object()},
+          {"status", "Success"},
+          {"details",
+           {{"name", meta.value("name", "")},
+            {"group", type.group},
+            {"kind", type.plural},
+            {"uid", meta.value("uid", "")}}}};
+}
+
 }  // namespace
 
 ApiPath parseApiPath(const std::string& path) {
@@ -204,6 +219,47 @@ WriteOptions Api::writeOptions(const ApiRequest& req) const {
   return o;
 }
 
+// DeleteOptions come from the body when there is one, else from the query
+// (upstream's rule), and are validated like upstream's ValidateDeleteOptions.
+DeleteOptions Api::deleteOptions(const ApiRequest& req, WriteOptions& o) const {
+  DeleteOptions del;
+  json body = req.body.empty() ? json(nullptr) : parseBody(req.body);
+  json orphan = nullptr, policy = nullptr;
+  if (body.is_object()) {
+    if (body.contains("dryRun") && body["dryRun"].is_array()) {
+      for (const auto& v : body["dryRun"])
+        if (v != "All")
+          throw invalid("DeleteOptions", "meta.k8s.io", "",
+                        {{"FieldValueNotSupported", "dryRun",
+                          "Unsupported value: " + v.dump() + ": supported values: \"All\""}});
+      o.dryRun = o.dryRun || !body["dryRun"].empty();
+    }
+    del.preconditions = body.value("preconditions", json(nullptr));
+    orphan = body.value("orphanDependents", json(nullptr));
+    policy = body.value("propagationPolicy", json(nullptr));
+  } else if (!body.is_null()) {
+    throw badRequest("the body of a DELETE must be a DeleteOptions object");
+  } else {
+    if (!req.param("propagationPolicy").empty()) policy = req.param("propagationPolicy");
+    if (!req.param("orphanDependents").empty()) orphan = req.flag("orphanDependents");
+  }
+  if (!orphan.is_null()) del.orphanDependents = orphan.is_boolean() && orphan.get<bool>() ? 1 : 0;
+  if (!policy.is_null()) {
+    del.propagation = policy.is_string() ? policy.get<std::string>() : policy.dump();
+    if (del.orphanDependents >= 0)
+      throw invalid("DeleteOptions", "meta.k8s.io", "",
+                    {{"FieldValueInvalid", "propagationPolicy",
+                      "Invalid value: \"" + del.propagation +
+                          "\": orphanDependents and deletionPropagation cannot be both set"}});
+    if (del.propagation != "Foreground" && del.propagation != "Background" && del.propagation != "Orphan")
+      throw invalid("DeleteOptions", "meta.k8s.io", "",
+                    {{"FieldValueNotSupported", "propagationPolicy",
+                      "Unsupported value: \"" + del.propagation +
+                          "\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\""}});
+  }
+  return del;
+}
+
 void Api::handleResource(const ApiRequest& req, const ApiPath& p, ApiResponse& res,
                          const FaultAction& fault) {
   TypePtr type = objects_.registry().find(p.group, p.version, p.resource);
@@ -255,15 +311,18 @@ void Api::handleResource(const ApiRequest& req, const ApiPath& p, ApiResponse& r
     answer(objects_.patch(t, req.contentType, req.body, o));
   } else if (m == "DELETE") {
     WriteOptions o = writeOptions(req);
+    DeleteOptions del = deleteOptions(req, o);
     if (p.name.empty()) {
-      deleteCollection(req, t, o, res);
+      deleteCollection(req, t, del, o, res);
       return;
     }
-    json options = req.body.empty() ? json(nullptr) : json::parse(req.body, nullptr, false);
-    if (options.is_object() && options.contains("dryRun") && options["dryRun"].is_array() &&
-        !options["dryRun"].empty())
-      o.dryRun = true;
-    answer(objects_.remove(t, options, o));
+    WriteResult r = objects_.remove(t, del, o);
+    if (r.deleted && !type->returnsDeletedObject) {
+      // Most types answer an immediate delete with a Status, not the object.
+      res.body = deletedStatus(*r.object, *type).dump();
+      return;
+    }
+    answer(r);
   } else {
     throw methodNotAllowed(m + " is not supported");
   }
@@ -310,8 +369,8 @@ void Api::watch(const ApiRequest& req, const Target& t, ApiResponse& res, const 
   res.watch = std::make_shared<WatchStream>(objects_.store(), std::move(params));
 }
 
-void Api::deleteCollection(const ApiRequest& req, const Target& t, const WriteOptions& o,
-                           ApiResponse& res) {
+void Api::deleteCollection(const ApiRequest& req, const Target& t, const DeleteOptions& del,
+                           const WriteOptions& o, ApiResponse& res) {
   Selector labels = Selector::labels(req.param("labelSelector"));
   Selector fields = Selector::fields(req.param("fieldSelector"));
   auto match = [&](const json& obj) { return labels.matches(obj) && fields.matches(obj); };
@@ -323,7 +382,7 @@ void Api::deleteCollection(const ApiRequest& req, const Target& t, const WriteOp
     one.ns = (*obj)["metadata"].value("namespace", "");
     one.name = (*obj)["metadata"].value("name", "");
     try {
-      items.push_back(json::parse(objectText(*objects_.remove(one, nullptr, o).object, gv)));
+      items.push_back(json::parse(objectText(*objects_.remove(one, del, o).object, gv)));
     } catch (const ApiError& e) {
       if (e.code() != 404) throw;  // deleted meanwhile
     }

@@ -62,9 +62,10 @@ class Api {
                       const FaultAction& fault);
   void list(const ApiRequest& req, const Target& t, ApiResponse& res);
   void watch(const ApiRequest& req, const Target& t, ApiResponse& res, const FaultAction& fault);
-  void deleteCollection(const ApiRequest& req, const Target& t, const WriteOptions& o,
-                        ApiResponse& res);
+  void deleteCollection(const ApiRequest& req, const Target& t, const DeleteOptions& del,
+                        const WriteOptions& o, ApiResponse& res);
   WriteOptions writeOptions(const ApiRequest& req) const;
+  DeleteOptions deleteOptions(const ApiRequest& req, WriteOptions& o) const;
 
   Objects& objects_;
   OpenApi& openapi_;

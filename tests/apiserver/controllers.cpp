@@ -185,20 +185,6 @@ bool established(const json& crd) {
 Controllers::Controllers(Objects& objects, ControllerOptions options)
     : objects_(objects), options_(options) {}
 
-Controllers::~Controllers() { stop(); }
-
-void Controllers::start() {
-  running_ = true;
-  thread_ = std::thread([this] { run(); });
-}
-
-void Controllers::stop() {
-  if (!running_) return;
-  running_ = false;
-  objects_.store().shutdown();
-  if (thread_.joinable()) thread_.join();
-}
-
 json Controllers::desiredStatus(const std::string& storeKey, const json& obj) const {
   json current = obj.value("status", json::object());
   if (storeKey == kCrds) return crdStatus(obj, current);

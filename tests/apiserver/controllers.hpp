@@ -10,10 +10,10 @@
 #pragma once
 
 #include "objects.hpp"
+#include "store_thread.hpp"
 
 #include <chrono>
 #include <map>
-#include <thread>
 #include <tuple>
 
 namespace lotest {
@@ -26,9 +26,8 @@ struct ControllerOptions {
 class Controllers {
  public:
   Controllers(Objects& objects, ControllerOptions options);
-  ~Controllers();
-  void start();
-  void stop();  // the store must be shut down first, or stop() wakes it
+  void start() { thread_.start([this] { run(); }); }
+  void stop() { thread_.stop(); }  // shuts the store down
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -47,11 +46,10 @@ class Controllers {
 
   Objects& objects_;
   ControllerOptions options_;
-  std::thread thread_;
-  bool running_ = false;
   uint64_t cursor_ = 0;
   std::map<Key, Clock::time_point> pending_;
   std::map<std::string, json> servedSpecs_;  // CRD name -> spec its types were built from
+  StoreThread thread_{objects_.store()};  // last: stopped before the rest goes
 };
 
 }  // namespace lotest

@@ -1,8 +1,11 @@
 #include "objects.hpp"
 
+#include "admission.hpp"
 #include "defaults.hpp"
 #include "patch.hpp"
 #include "yaml_json.hpp"
+
+#include <algorithm>
 
 namespace lotest {
 
@@ -212,19 +215,23 @@ Objects::Draft Objects::finish(const Target& t, const WriteOptions& o, const Obj
 }
 
 WriteResult Objects::write(const Target& t, const WriteOptions& o,
-                           const std::function<Draft(const ObjPtr& live)>& compute, bool creating) {
+                           const std::function<Draft(const ObjPtr& live)>& compute, bool creating, bool deleting) {
   const std::string key = t.type->storeKey();
   for (int attempt = 0; attempt < 1000; ++attempt) {
     ObjPtr live = store_.get(key, t.ns, t.name);
     Draft d = compute(live);
+    if (t.subresource.empty()) {
+      const json& seen = d.obj ? *d.obj : *live;
+      admit(store_, *t.type, t.ns, seen, deleting ? "DELETE" : live ? "UPDATE" : "CREATE");
+    }
     if (d.noop) return {live, 200, d.warnings};
-    if (o.dryRun) return {d.deleteNow ? live : ObjPtr(d.obj), d.code, d.warnings};
+    if (o.dryRun) return {d.deleteNow ? live : ObjPtr(d.obj), d.code, d.warnings, d.deleteNow};
     Store::Change change{key, t.ns, t.name, live, d.deleteNow ? nullptr : d.obj,
                          creating && !live && t.type->namespaced};
     ObjPtr stored;
     switch (store_.commit(change, &stored)) {
       case Store::Outcome::Ok:
-        return {stored, d.code, d.warnings};
+        return {stored, d.code, d.warnings, d.deleteNow};
       case Store::Outcome::NoNamespace:
         throw notFound({"", "namespaces"}, t.ns);
       case Store::Outcome::Stale:
@@ -319,31 +326,44 @@ WriteResult Objects::patch(const Target& t, const std::string& contentType,
   }, false);
 }
 
-WriteResult Objects::remove(const Target& t, const json& options, const WriteOptions& o) {
+WriteResult Objects::remove(const Target& t, const DeleteOptions& options, const WriteOptions& o) {
+  const bool orphan = options.propagation == "Orphan" || options.orphanDependents == 1;
+  const bool foreground = options.propagation == "Foreground";
   WriteResult result = write(t, o, [&](const ObjPtr& live) {
     if (!live) throw notFound(t.type->gr(), t.name);
-    if (options.is_object() && options.contains("preconditions")) {
-      const json& pre = options["preconditions"];
+    if (options.preconditions.is_object()) {
+      const json& pre = options.preconditions;
       std::string uid = pre.value("uid", ""), rv = pre.value("resourceVersion", "");
       if ((!uid.empty() && uid != metaString(*live, "uid")) ||
           (!rv.empty() && rv != metaString(*live, "resourceVersion")))
         throw conflict(t.type->gr(), t.name, "the precondition on the object does not hold");
     }
     Draft d;
-    if (!hasFinalizers(*live)) {
-      d.deleteNow = true;
-      return d;
-    }
     if ((*live)["metadata"].contains("deletionTimestamp")) {
       d.noop = true;
       return d;
     }
+    json next = *live;
+    json& meta = next["metadata"];
+    if (orphan || foreground) {
+      json finalizers = meta.value("finalizers", json::array());
+      std::string add = orphan ? kOrphanFinalizer : kForegroundFinalizer;
+      if (std::find(finalizers.begin(), finalizers.end(), add) == finalizers.end()) finalizers.push_back(add);
+      meta["finalizers"] = finalizers;
+    }
+    if (!hasFinalizers(next)) {
+      d.deleteNow = true;
+      return d;
+    }
     // Finalizers hold the object until the last one is removed.
-    d.obj = std::make_shared<json>(*live);
-    (*d.obj)["metadata"]["deletionTimestamp"] = nowRfc3339();
-    (*d.obj)["metadata"]["deletionGracePeriodSeconds"] = 0;
+    meta["deletionTimestamp"] = nowRfc3339();
+    meta["deletionGracePeriodSeconds"] = 0;
+    d.obj = std::make_shared<json>(std::move(next));
+    // 202 when dependents are not orphaned and the object stays (upstream's
+    // rule, kept for old clients that set orphanDependents=false).
+    if (options.orphanDependents == 0) d.code = 202;
     return d;
-  }, false);
+  }, false, true);
   if (!o.dryRun && t.type->plural == "namespaces" && t.type->group.empty() &&
       !store_.namespaceExists(t.name))
     store_.deleteNamespaceContents(t.name);

@@ -34,7 +34,20 @@ struct WriteResult {
   ObjPtr object;
   int code = 200;
   std::vector<std::string> warnings;
+  bool deleted = false;  // a delete that removed the object at once
 };
+
+// What a DELETE asks for besides the object (DeleteOptions).
+struct DeleteOptions {
+  json preconditions;       // null, or {"uid": ..., "resourceVersion": ...}
+  std::string propagation;  // "" (the type's default: Background), Orphan, Background, Foreground
+  int orphanDependents = -1;  // the deprecated boolean: -1 unset, 0 false, 1 true
+};
+
+// The finalizers the garbage collector acts on (metav1.FinalizerOrphanDependents,
+// metav1.FinalizerDeleteDependents).
+inline constexpr const char* kOrphanFinalizer = "orphan";
+inline constexpr const char* kForegroundFinalizer = "foregroundDeletion";
 
 class Objects {
  public:
@@ -46,8 +59,10 @@ class Objects {
   // contentType: merge-patch, strategic-merge-patch, json-patch or apply-patch.
   WriteResult patch(const Target& t, const std::string& contentType, const std::string& body,
                     const WriteOptions& o);
-  // `options` is the DeleteOptions body (preconditions), possibly null.
-  WriteResult remove(const Target& t, const json& options, const WriteOptions& o);
+  // Deletes at once, or, when the object has finalizers or the propagation
+  // adds one (Orphan: "orphan", Foreground: "foregroundDeletion"), sets its
+  // deletionTimestamp and leaves it to whoever removes the finalizers.
+  WriteResult remove(const Target& t, const DeleteOptions& options, const WriteOptions& o);
 
   // A controller's status write (Update on the status subresource). Returns
   // false if `live` is no longer current.
@@ -60,7 +75,8 @@ class Objects {
  private:
   struct Draft;
   WriteResult write(const Target& t, const WriteOptions& o,
-                    const std::function<Draft(const ObjPtr& live)>& compute, bool creating);
+                    const std::function<Draft(const ObjPtr& live)>& compute, bool creating,
+                    bool deleting = false);
   Draft finish(const Target& t, const WriteOptions& o, const ObjPtr& live, json next,
                const std::string& operation, Managers* applied);
 

@@ -2,6 +2,7 @@
 
 #include <mutex>
 #include <regex>
+#include <set>
 #include <tuple>
 
 namespace lotest {
@@ -98,6 +99,9 @@ Registry::Registry() {
     if (b.inAll) t->categories = {"all"};
     t->hasStatus = b.hasStatus;
     t->tracksGeneration = b.tracksGeneration;
+    static const std::set<std::string> returnObject = {"pods", "services", "serviceaccounts", "namespaces",
+                                                       "storageclasses", "customresourcedefinitions"};
+    t->returnsDeletedObject = returnObject.count(t->plural) > 0;
     types_[key(t->group, t->version, t->plural)] = t;
   }
 }

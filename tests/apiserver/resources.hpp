@@ -26,6 +26,9 @@ struct ResourceType {
   bool custom = false;            // served because of a CRD
   std::string crdName;            // the CRD that defines it
   json schema;                    // openAPIV3Schema of this version (custom types)
+  // DELETE answers with the object rather than a Status (upstream's
+  // ReturnDeletedObject, or a delete that only starts a finalizing phase).
+  bool returnsDeletedObject = false;
 
   GroupResource gr() const { return {group, plural}; }
   std::string groupVersion() const { return group.empty() ? version : group + "/" + version; }

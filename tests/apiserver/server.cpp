@@ -1,6 +1,8 @@
 #include "server.hpp"
 
+#include "gc.hpp"
 #include "kubeconfigs.hpp"
+#include "request_log.hpp"
 
 #include <httplib.h>
 #include <netinet/in.h>
@@ -139,7 +141,7 @@ std::string mediaType(const std::string& header) {
 struct ApiServer::Impl {
   explicit Impl(ServerOptions o)
       : opts(std::move(o)), store(opts.historyLimit), objects(registry, store), openapi(registry),
-        controllers(objects, {opts.crdDelayMs, opts.workloadDelayMs}) {}
+        controllers(objects, {opts.crdDelayMs, opts.workloadDelayMs}), gc(objects) {}
 
   ServerOptions opts;
   Credentials creds;
@@ -148,8 +150,10 @@ struct ApiServer::Impl {
   Objects objects;
   OpenApi openapi;
   Controllers controllers;
+  GarbageCollector gc;
   Faults faults;
   Stats stats;
+  RequestLog requests;
   Connections connections;
   std::unique_ptr<Api> api;
   std::unique_ptr<httplib::SSLServer> http;
@@ -193,6 +197,10 @@ void ApiServer::Impl::control(const httplib::Request& req, httplib::Response& re
     faults.clear();
   } else if (req.path == "/lo-test/faults" && req.method == "GET") {
     answer = faults.list();
+  } else if (req.path == "/lo-test/requests" && req.method == "GET") {
+    answer = requests.list();
+  } else if (req.path == "/lo-test/requests" && req.method == "DELETE") {
+    requests.clear();
   } else {
     throw resourceNotFound();
   }
@@ -246,6 +254,7 @@ void ApiServer::Impl::serve(const httplib::Request& req, httplib::Response& res)
   ar.userAgent = req.get_header_value("User-Agent");
   const bool isControl = req.path.rfind("/lo-test/", 0) == 0;
   std::string verb = verbOf(ar);
+  const uint64_t seq = isControl ? 0 : requests.arrive();
   res.status = 200;
   try {
     if (!isControl) stats.count(verb);
@@ -276,6 +285,20 @@ void ApiServer::Impl::serve(const httplib::Request& req, httplib::Response& res)
     res.status = 500;
     res.set_content(statusObject(500, "InternalError", std::string("Internal error occurred: ") + e.what()).dump(),
                     "application/json");
+  }
+  if (!isControl) {
+    RequestEntry e;
+    e.seq = seq;
+    e.method = req.method;
+    e.verb = verb;
+    e.path = req.path;
+    auto q = req.target.find('?');
+    if (q != std::string::npos) e.query = req.target.substr(q + 1);
+    e.status = res.status;
+    e.userAgent = ar.userAgent;
+    e.dryRun = ar.param("dryRun") == "All";
+    if (req.method == "DELETE") describeDelete(req.body, ar.param("propagationPolicy"), e.dryRun, e);
+    requests.record(std::move(e));
   }
   if (opts.verbose) {
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - begin);
@@ -350,6 +373,7 @@ std::string ApiServer::start() {
   const std::string url = "https://" + address;
   s.api = std::make_unique<Api>(s.objects, s.openapi, address);
   s.controllers.start();
+  s.gc.start();
   s.listener = std::thread([&s] {
     s.http->listen_after_bind();
     s.listenerDone = true;
@@ -366,6 +390,7 @@ void ApiServer::stop() {
   s.stopped = true;
   s.store.shutdown();  // ends watches and wakes the controllers
   s.controllers.stop();
+  s.gc.stop();
   s.http->stop();
   // Connections idle in keep-alive only notice a closed socket.
   while (!s.listenerDone) {

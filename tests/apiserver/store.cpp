@@ -55,6 +55,14 @@ Store::ListPage Store::list(const std::string& key, const std::string& ns,
   return page;
 }
 
+std::vector<std::pair<std::string, ObjPtr>> Store::all() const {
+  std::shared_lock lock(mu_);
+  std::vector<std::pair<std::string, ObjPtr>> out;
+  for (const auto& [key, objs] : objects_)
+    for (const auto& [id, obj] : objs) out.emplace_back(key, obj);
+  return out;
+}
+
 Store::Outcome Store::commit(const Change& change, ObjPtr* stored) {
   uint64_t rv;
   {

@@ -55,6 +55,10 @@ class Store {
                 const std::function<bool(const json&)>& match, size_t limit,
                 const std::string& after) const;
 
+  // Every object of every resource with its store key (the garbage
+  // collector's view of the world).
+  std::vector<std::pair<std::string, ObjPtr>> all() const;
+
   enum class Outcome { Ok, Stale, NoNamespace };
   struct Change {
     std::string key;

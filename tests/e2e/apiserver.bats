@@ -373,3 +373,104 @@ EOF
   [ "$(echo "$output" | json 'j["byVerb"].get("LIST", 0) >= 1 and j["byVerb"].get("GET", 0) >= 1')" = True ]
   [ "$(echo "$output" | json 'j["requests"] == sum(j["byVerb"].values())')" = True ]
 }
+
+# api METHOD PATH [JSON]: an API request with the test token; prints the
+# answer and, on the last line, the HTTP status.
+api() {
+  local args=(-sS --cacert "$SERVER_DIR/ca.crt" -H "Authorization: Bearer $(cat "$SERVER_DIR/token")" -X "$1"
+              -w '\n%{http_code}')
+  [ -n "${3:-}" ] && args+=(-H 'Content-Type: application/json' --data-binary "$3")
+  curl "${args[@]}" "$(cat "$SERVER_DIR/url")$2"
+}
+
+# until_true CMD...: retries for up to 5 s (the garbage collector is asynchronous).
+until_true() {
+  for _ in $(seq 50); do "$@" && return 0; sleep 0.1; done
+  "$@"
+}
+
+gone() { ! kubectl get "$@" >/dev/null 2>&1; }
+
+# owned NAME OWNER...: a ConfigMap whose ownerReferences name these ConfigMaps.
+owned() {
+  local name="$1" refs="" o uid
+  shift
+  for o in "$@"; do
+    uid="$(kubectl get cm "$o" -o jsonpath='{.metadata.uid}')"
+    refs+="{apiVersion: v1, kind: ConfigMap, name: $o, uid: $uid, blockOwnerDeletion: true},"
+  done
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: %s, namespace: default, ownerReferences: [%s]}\n' "$name" "${refs%,}" |
+    kubectl apply -f - >/dev/null
+}
+
+@test "DELETE answers a Status like upstream and checks DeleteOptions" {
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: del-a, namespace: default}\n' | kubectl apply -f -
+  run api DELETE /api/v1/namespaces/default/configmaps/del-a '{"propagationPolicy":"Sideways"}'
+  echo "$output"
+  [ "${lines[-1]}" = 422 ]
+  [[ "$output" == *'DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: \"Sideways\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"'* ]]
+  run api DELETE /api/v1/namespaces/default/configmaps/del-a '{"propagationPolicy":"Orphan","orphanDependents":true}'
+  [ "${lines[-1]}" = 422 ]
+  [[ "$output" == *"orphanDependents and deletionPropagation cannot be both set"* ]]
+  # Without a body the options come from the query.
+  run api DELETE '/api/v1/namespaces/default/configmaps/del-a?propagationPolicy=Nope'
+  [ "${lines[-1]}" = 422 ]
+  run api DELETE '/api/v1/namespaces/default/configmaps/del-a?propagationPolicy=Background'
+  echo "$output"
+  [ "${lines[-1]}" = 200 ]
+  [ "$(head -1 <<<"$output" | json 'j["kind"] + " " + j["status"] + " " + j["details"]["kind"] + " " + j["details"]["name"]')" = "Status Success configmaps del-a" ]
+  # Types whose storage returns the deleted object still do.
+  printf 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: del-sa, namespace: default}\n' | kubectl apply -f -
+  run api DELETE /api/v1/namespaces/default/serviceaccounts/del-sa '{"kind":"DeleteOptions","apiVersion":"v1","propagationPolicy":"Background"}'
+  [ "${lines[-1]}" = 200 ]
+  [ "$(head -1 <<<"$output" | json 'j["kind"]')" = ServiceAccount ]
+}
+
+@test "the garbage collector follows ownerReferences: Background, Orphan and Foreground" {
+  for o in gc-owner gc-other gc-owner2 gc-owner3; do
+    printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: %s, namespace: default}\n' "$o" | kubectl apply -f -
+  done
+  owned gc-dep1 gc-owner
+  owned gc-dep2 gc-owner gc-other
+  # Background (kubectl's default): the dependent whose owners are all gone
+  # goes; the one with another owner stays and loses the reference.
+  kubectl delete cm gc-owner
+  until_true gone cm gc-dep1
+  kubectl get cm gc-dep2
+  until_true [ "$(kubectl get cm gc-dep2 -o jsonpath='{.metadata.ownerReferences[*].name}')" = gc-other ]
+  # Orphan: the dependent stays, without the reference.
+  owned gc-dep3 gc-owner2
+  kubectl delete cm gc-owner2 --cascade=orphan
+  until_true gone cm gc-owner2
+  kubectl get cm gc-dep3
+  [ -z "$(kubectl get cm gc-dep3 -o jsonpath='{.metadata.ownerReferences}')" ]
+  # Foreground: the owner waits, with its finalizer, for its blocking
+  # dependents, here one held by a finalizer of its own.
+  owned gc-dep4 gc-owner3
+  kubectl patch cm gc-dep4 --type=merge -p '{"metadata":{"finalizers":["example.com/hold"]}}'
+  kubectl delete cm gc-owner3 --cascade=foreground --wait=false
+  [ "$(kubectl get cm gc-owner3 -o jsonpath='{.metadata.finalizers}')" = '["foregroundDeletion"]' ]
+  until_true [ -n "$(kubectl get cm gc-dep4 -o jsonpath='{.metadata.deletionTimestamp}')" ]
+  sleep 0.3
+  kubectl get cm gc-owner3
+  kubectl patch cm gc-dep4 --type=merge -p '{"metadata":{"finalizers":null}}'
+  until_true gone cm gc-dep4
+  until_true gone cm gc-owner3
+}
+
+@test "/lo-test/requests logs requests in arrival order with DELETE options" {
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: log-a, namespace: default}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: log-b, namespace: default}\n' |
+    kubectl apply -f -
+  ctl DELETE /lo-test/requests
+  kubectl delete cm log-a --dry-run=server
+  kubectl delete cm log-a
+  kubectl delete cm log-b --cascade=orphan
+  run ctl GET /lo-test/requests
+  echo "$output"
+  deletes="$(echo "$output" | json '[(e["path"].split("/")[-1], e["propagationPolicy"], e["dryRun"], e["status"]) for e in sorted(j, key=lambda e: e["seq"]) if e["method"] == "DELETE"]')"
+  [ "$deletes" = "[('log-a', 'Background', True, 200), ('log-a', 'Background', False, 200), ('log-b', 'Orphan', False, 200)]" ]
+  [ "$(echo "$output" | json 'all(e["userAgent"].startswith("kubectl") for e in j)')" = True ]
+  [ "$(echo "$output" | json 'all(e["verb"] in ("GET", "LIST", "WATCH", "DELETE") for e in j)')" = True ]
+  ctl DELETE /lo-test/requests
+  [ "$(ctl GET /lo-test/requests | json 'len(j)')" = 0 ]
+}

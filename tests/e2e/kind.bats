@@ -26,6 +26,7 @@ setup() {
   P="$T/project"
   mkdir -p "$P/clusters"
   cp -r "$LO_SRC/clusters/lok8s.dev" "$P/clusters/"
+  printf '  bootstrap: []\n' >> "$P/clusters/lok8s.dev/cluster.lok8s.yaml"  # bootstrap.bats tests bootstrap
   export LO_FAKE_STATE="$T/world" CAROOT="$T/caroot" NO_COLOR=1
   export LO_FAKE_KUBECONFIG="$APISERVER_DIR/kubeconfig-cert.yaml"
   export PATH="$LO_SRC/tests/fakes/bin:$LO_BIN:$PATH"
@@ -192,6 +193,7 @@ print(" ".join(c["tool"] + ":" + c["argv"][0] for c in map(json.loads, open(sys.
   [[ "$output" == *"app.lok8s.dev:53 {"* ]]
   [[ "$output" == *"IN A 10.125.125.125"* ]]
   cp "$LO_SRC/clusters/lok8s.dev/cluster.lok8s.yaml" "$P/clusters/lok8s.dev/cluster.lok8s.yaml"
+  printf '  bootstrap: []\n' >> "$P/clusters/lok8s.dev/cluster.lok8s.yaml"
   run kubectl-lo provision --root "$P" lok8s.dev
   [ "$status" -eq 0 ]
   run $K get configmap -n kube-system coredns-custom

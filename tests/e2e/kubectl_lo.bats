@@ -183,7 +183,6 @@ lo_spec() {
   mkdir -p "$P/clusters/staging.example.org"
   printf 'apiVersion: cluster.lok8s.dev/v1beta1\nkind: Deploy\nmetadata:\n  name: st\nspec:\n  clusterRef:\n    domain: prod.example.org\n' \
     > "$P/clusters/staging.example.org/deploy.lok8s.yaml"
-  export LOK8S_ADDONS="$LO_SRC/addons"
   run "$LO" lint --root "$P"
   [ "$status" -eq 1 ]
   [[ "$output" == *"cluster 'app.example.com' is a subdomain of cluster 'example.com'"* ]]
@@ -204,7 +203,6 @@ lo_spec() {
 
 @test "lint: files named inside inline builtin plugins must exist" {
   lo_spec lok8s.dev local
-  export LOK8S_ADDONS="$LO_SRC/addons"
   mkdir -p "$P/clusters/lok8s.dev/targets/web"
   printf 'transformers:\n- |-\n  apiVersion: builtin\n  kind: PatchTransformer\n  metadata: {name: p}\n  path: patch.yaml\n' \
     > "$P/clusters/lok8s.dev/targets/web/kustomization.yaml"

@@ -23,8 +23,7 @@ spec:
     version: "v1.31.10"
   cluster:
     domain: dev.example.com
-  bootstrap:
-    - cilium
+  bootstrap: []
 EOF
   mkdir -p "$P/clusters/api.example.com"
   printf 'apiVersion: cluster.lok8s.dev/v1beta1\nkind: Deploy\nmetadata:\n  name: api\nspec:\n  clusterRef:\n    domain: dev.example.com\n' \
@@ -44,7 +43,7 @@ teardown() {
   [ "$status" -eq 0 ]
   [[ "$output" == *"k3s: creating dev"* ]]
   [[ "$output" == *"k3s: post-provision done"* ]]
-  [[ "$output" == *"no bootstrap yet"*"cilium"* ]]
+  [[ "$output" == *"bootstrap of dev.example.com (K3s): nothing to apply (spec.bootstrap is empty)"* ]]
   grep -q "^provision dev.example.com cluster=dev domain=dev.example.com path=$P/clusters/dev.example.com base=$P kubeconfig=$P/.kubeconfig/dev.yaml force=0" "$K3S_STATE/calls.log"
   grep -q "^post_provision dev.example.com" "$K3S_STATE/calls.log"
   [ -f "$P/.kubeconfig/dev.yaml" ]
@@ -64,7 +63,7 @@ teardown() {
   [ "$status" -eq 0 ]
   [[ "$output" == *"driver handled the whole lifecycle (exit 100)"* ]]
   [[ "$output" != *"post-provision done"* ]]
-  [[ "$output" != *"no bootstrap yet"* ]]
+  [[ "$output" != *"bootstrap of dev.example.com"* ]]
   run grep -c "^post_provision" "$K3S_STATE/calls.log"
   [ "$output" = 0 ]
 }
@@ -72,11 +71,12 @@ teardown() {
 @test "a driver without post_provision (exit 64) is fine; a failing driver fails the command" {
   K3S_NO_POST=1 run "$LO" provision --root "$P" dev.example.com
   [ "$status" -eq 0 ]
-  # post_provision was asked, its 64 read as "not implemented", and the flow went on to bootstrap.
-  [ "$(cut -d' ' -f1 "$K3S_STATE/calls.log" | tr '\n' ' ')" = "provision post_provision " ]
+  # post_provision was asked, its 64 read as "not implemented", and the flow went on to bootstrap
+  # (which asks the driver for the cluster's kubeconfig).
+  [ "$(cut -d' ' -f1 "$K3S_STATE/calls.log" | tr '\n' ' ')" = "provision post_provision kubeconfig " ]
   [[ "$output" == *"lo-driver-k3s: post_provision is not implemented (exit 64); skipped"* ]]
   [[ "$output" != *"k3s: post-provision done"* ]]
-  [[ "$output" == *"no bootstrap yet"*"cilium"* ]]
+  [[ "$output" == *"bootstrap of dev.example.com (K3s): nothing to apply (spec.bootstrap is empty)"* ]]
   [[ "$output" != *"error"* ]]
   run "$LO" status --root "$P" dev.example.com
   [ "$output" = "Running" ]

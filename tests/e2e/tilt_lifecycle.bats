@@ -148,7 +148,7 @@ up_lines() { if [ -f "$LO_FAKE_STATE/tilt.log" ]; then grep -c '^up ' "$LO_FAKE_
   rm "$P/Tiltfile"
   run "$LO" tilt up
   [ "$status" -eq 1 ]
-  [[ "$output" == *"Tiltfile: the project has no Tiltfile"*"lok8s()"* ]]
+  [[ "$output" == *"Tiltfile: the project has no Tiltfile"*"load('$(cd "$LO_BIN/.." && pwd)/share/lo/tilt/lo/Tiltfile', 'lok8s')"*"lok8s()"* ]]
   printf "load('%s/tilt/lo/Tiltfile', 'lok8s')\nlok8s()\n" "$LO_SRC" > "$P/Tiltfile"
   run env PATH="$LO_BIN:/usr/bin:/bin" "$LO" tilt up
   [ "$status" -eq 1 ]

@@ -184,6 +184,8 @@ struct Command {
   const char* examples = nullptr;            // shown before the flags
   const char* details = nullptr;             // shown after the flags
   const char* binary = nullptr;              // a sibling binary that takes over the words
+  const char* argv0 = nullptr;               // the name `binary` runs under, when not its own (a binary
+                                             // that serves two commands tells them apart by it)
   const char* alias = nullptr;               // another name (lo-registry's u, d, s, c)
   bool hidden = false;                       // left out of lists and completion
   std::span<const Verb> verbs = {};          // Words::VerbThenDomain: the first word

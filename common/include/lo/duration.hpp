@@ -14,4 +14,7 @@ std::optional<std::chrono::milliseconds> parse_duration(const std::string& text)
 // The short form users write: "10m", "1m30s", "2s", "1.5s", "500ms", "0s".
 std::string format_duration(std::chrono::milliseconds d);
 
+// Elapsed time in progress lines, to a tenth of a second: "0.4s", "12.0s".
+std::string format_seconds(std::chrono::duration<double> d);
+
 }  // namespace lo

@@ -19,6 +19,8 @@
 //   apply       server-side apply (PATCH application/apply-patch+yaml,
 //               fieldManager, force only when asked, dryRun=All); a 409
 //               names every conflicting field and its manager.
+//   delete      DELETE with DeleteOptions (propagationPolicy, dryRun, a uid
+//               precondition), telling gone from held by finalizers.
 //   watch       LIST then WATCH from the list's resourceVersion with
 //               bookmarks; a dropped stream resumes from the last version
 //               seen; 410 Gone re-lists.
@@ -116,6 +118,23 @@ struct ApplyResult {
   Json object;           // the object as the server returned it
 };
 
+struct DeleteOptions {
+  std::string propagation = "Background";  // Background, Foreground or Orphan
+  bool dry_run = false;                     // dryRun=All: nothing is deleted
+  std::string uid;                          // precondition: only this very object
+};
+
+struct DeleteResult {
+  enum class State {
+    Gone,     // deleted (or, in a dry run, would be)
+    Pending,  // has a deletionTimestamp: finalizers hold it for now
+    Absent,   // was not there (404)
+    Replaced, // another object of that name took its place (uid precondition)
+  };
+  State state = State::Gone;
+  Json object;  // the object when the server answered with it
+};
+
 struct ListOptions {
   std::string label_selector;
   std::string field_selector;
@@ -166,6 +185,10 @@ class KubeClient {
   std::optional<ResourceInfo> find_resource(const std::string& api_version, const std::string& kind);
   // Like find_resource, but throws lo::Error with a hint.
   ResourceInfo require_resource(const std::string& api_version, const std::string& kind);
+  // The resource of a kind in its group's preferred version (then the other
+  // served versions), like kubectl's RESTMapping(GroupKind); nullopt when
+  // no served version has it.
+  std::optional<ResourceInfo> find_group_kind(const std::string& group, const std::string& kind);
   // Forget what is known about one group-version (re-read on next use).
   void refresh_discovery(const std::string& api_version);
   // Reads the documents of these group-versions in parallel (warm-up).
@@ -179,6 +202,10 @@ class KubeClient {
   // Server-side apply of one object (its namespace must already be set for
   // namespaced resources). Throws ApiError; conflicts_of() lists a 409.
   ApplyResult apply(const ResourceInfo& r, const Json& object, const ApplyOptions& options);
+  // DELETE of one object with DeleteOptions. Throws ApiError for answers
+  // other than 200, 202, 404 and a failed uid precondition (409).
+  DeleteResult remove(const ResourceInfo& r, const std::string& ns, const std::string& name,
+                      const DeleteOptions& options);
   // Every page of a collection.
   ListResult list(const std::string& collection_path, const ListOptions& options = {});
   // Lists, then follows changes until `handler` returns true (-> true), the

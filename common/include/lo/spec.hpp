@@ -52,10 +52,24 @@ struct ProviderSpec {
   bool short_form = false;  // Kkp allows `provider: hetzner`
 };
 
+// One entry of spec.bootstrap, in one of three forms:
+//   - cilium                                   a scalar
+//   - cilium: {hubble: {enabled: true}}        a one-key map of Helm values
+//   - cilium: {values: {...}, env: {...}, wait: false, name: cni, dependsOn: [x]}
+// The third form is chosen when the map has any of the reserved keys; then
+// every key must be one of them.
 struct BootstrapEntry {
   std::string name;             // addon name or ./path, ../path, /path
-  std::optional<Json> values;   // inline overrides of `- name: {...}`
+  std::optional<Json> values;   // inline Helm values (the map form, or values:)
+  std::vector<std::pair<std::string, std::string>> env;  // env: LOK8S_USER_* variables
+  std::optional<bool> wait;     // wait: false skips the readiness wait
+  std::optional<std::string> alias;                     // name: what the entry goes by
+  std::optional<std::vector<std::string>> dependsOn;    // dependsOn: entry names
+  bool keyed = false;           // written with the reserved keys (printed back that way)
   int line = 0;                 // where it was written (for lint)
+  // The name dependsOn and `kubectl lo bootstrap ENTRY` use: name:, else a
+  // bare name, else the path's last folder.
+  std::string id() const;
 };
 
 struct KubehzSpec {
