@@ -736,7 +736,8 @@ EOF
 @test "the krew archive (share/lo beside the binaries), installed by the real krew, finds its addons and Tilt extension" {
   require_tool krew
   mkdir -p "$T/stage/lo-0.1.0/share/lo" "$T/krew-home"
-  for b in kubectl-lo kubectl-lo-build kubectl-lo-deploy lo-kind lo-registry; do cp "$LO_BIN/$b" "$T/stage/lo-0.1.0/"; done
+  for b in kubectl-lo kubectl-lo-build kubectl-lo-deploy lo-kind lo-registry \
+    kubectl_complete-lo kubectl_complete-lo-build kubectl_complete-lo-deploy; do cp "$LO_BIN/$b" "$T/stage/lo-0.1.0/"; done
   cp -rL "$LO_SRC/addons" "$LO_SRC/tilt" "$T/stage/lo-0.1.0/share/lo/"
   cp "$LO_SRC/LICENSE" "$T/stage/lo-0.1.0/"
   tar -C "$T/stage" -czf "$T/lo.tar.gz" lo-0.1.0
