@@ -65,6 +65,10 @@ same_in_help_and_use() {
   local cmds=() universe=() shorts=() cmd f
   mapfile -t cmds < <(all_commands)
   [ "${#cmds[@]}" -ge 25 ]
+  # The commands issues 14 and 16 added are among them (diff runs kubectl-lo-deploy as kubectl-lo-diff).
+  for cmd in "kubectl-lo bootstrap" "kubectl-lo addons" "kubectl-lo diff"; do
+    printf '%s\n' "${cmds[@]}" | grep -qx "$cmd" || { echo "missing: $cmd"; return 1; }
+  done
   # Every flag any command lists, and some no command has.
   for cmd in "${cmds[@]}"; do
     # shellcheck disable=SC2086
