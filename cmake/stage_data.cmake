@@ -7,13 +7,21 @@
 # without a rebuild, exactly as the files in the checkout read. Installs and
 # the krew archive copy the real files.
 #
+# An item SRC_PATH=NAME links <source>/SRC_PATH as share/lo/NAME (the driver
+# templates live beside the drivers' code, kubectl-lo/drivers/).
+#
 #   cmake -DSRC=<source dir> -DDEST=<build>/share/lo -DITEMS="addons;..." -P stage_data.cmake
 file(MAKE_DIRECTORY "${DEST}")
 # -D values are cache entries, which foreach(IN LISTS) does not read in script mode.
 set(items "${ITEMS}")
 foreach(item IN LISTS items)
-  set(target "${SRC}/${item}")
-  set(link "${DEST}/${item}")
+  if(item MATCHES "^([^=]+)=(.+)$")
+    set(target "${SRC}/${CMAKE_MATCH_1}")
+    set(link "${DEST}/${CMAKE_MATCH_2}")
+  else()
+    set(target "${SRC}/${item}")
+    set(link "${DEST}/${item}")
+  endif()
   if(IS_SYMLINK "${link}")
     file(READ_SYMLINK "${link}" current)
     if(current STREQUAL target)

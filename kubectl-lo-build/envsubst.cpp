@@ -1,6 +1,6 @@
 #include "kubectl-lo-build/envsubst.hpp"
 
-#include <cstring>
+#include "lo/substitute.hpp"
 
 namespace lo::build {
 namespace {
@@ -41,42 +41,12 @@ VarMap substitution_variables(const std::vector<std::pair<std::string, std::stri
 }
 
 std::string envsubst(std::string_view text, const VarMap& vars, std::set<std::string>* referenced) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 16);
-  size_t pos = 0;
-  const char* base = text.data();
-  while (pos < text.size()) {
-    const void* hit = std::memchr(base + pos, '$', text.size() - pos);
-    if (!hit) break;
-    size_t dollar = static_cast<size_t>(static_cast<const char*>(hit) - base);
-    out.append(text.substr(pos, dollar - pos));
-    size_t i = dollar + 1;
-    bool braced = i < text.size() && text[i] == '{';
-    if (braced) ++i;
-    size_t name_begin = i;
-    if (i < text.size() && name_start(text[i])) {
-      ++i;
-      while (i < text.size() && name_char(text[i])) ++i;
-    }
-    std::string_view name = text.substr(name_begin, i - name_begin);
-    bool well_formed = !name.empty() && (!braced || (i < text.size() && text[i] == '}'));
-    size_t end = braced && well_formed ? i + 1 : i;
-    if (well_formed && is_substituted_name(name)) {
-      if (referenced) referenced->emplace(name);
-      auto it = vars.find(std::string(name));
-      if (it != vars.end()) {
-        out.append(it->second);
-        pos = end;
-        continue;
-      }
-    }
-    // Not ours (or unset): copy the '$' alone and rescan from the next byte,
-    // so "$$LOK8S_SPEC_X" still substitutes its second half, as GNU does.
-    out.push_back('$');
-    pos = dollar + 1;
-  }
-  out.append(text.substr(pos));
-  return out;
+  return substitute(text, [&](std::string_view name) -> const std::string* {
+    if (!is_substituted_name(name)) return nullptr;
+    if (referenced) referenced->emplace(name);
+    auto it = vars.find(std::string(name));
+    return it == vars.end() ? nullptr : &it->second;
+  });
 }
 
 }  // namespace lo::build

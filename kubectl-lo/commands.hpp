@@ -20,6 +20,8 @@ extern const cli::Command services_command;
 extern const cli::Command bootstrap_command;
 extern const cli::Command addons_command;
 extern const cli::Command tilt_command;
+extern const cli::Command capi_command;
+extern const cli::Command kubeone_command;
 extern const cli::Command version_command;
 extern const cli::Command completion_command;
 

@@ -1,6 +1,8 @@
 // Built-in Lo driver (lo-registry up, then lo-kind create) and the external
 // driver executables for every other kind.
 #include "driver.hpp"
+#include "drivers/capi.hpp"
+#include "drivers/kubeone.hpp"
 
 #include <unistd.h>
 
@@ -41,12 +43,14 @@ class LoDriver : public Driver {
   int provision(const Context& c) override {
     auto args = common_args(c);
     if (c.dry_run) args.push_back("--dry-run");
+    // One plan over both binaries: lo-kind plans with what lo-registry planned.
+    std::optional<PlanState> plan;
+    if (c.dry_run) plan.emplace();
     std::vector<std::string> up{"up"};
     up.insert(up.end(), args.begin(), args.end());
     if (int rc = run_sibling("lo-registry", up)) throw Error("registries of " + c.domain.ref.name + " failed (lo-registry exit " + std::to_string(rc) + ")");
     std::vector<std::string> create{"create"};
     create.insert(create.end(), args.begin(), args.end());
-    if (c.dry_run) create.push_back("--network-planned");
     if (int rc = run_sibling("lo-kind", create)) throw Error("kind cluster of " + c.domain.ref.name + " failed (lo-kind exit " + std::to_string(rc) + ")");
     return 0;
   }
@@ -54,6 +58,8 @@ class LoDriver : public Driver {
   void destroy(const Context& c) override {
     auto args = common_args(c);
     if (c.dry_run) args.push_back("--dry-run");
+    std::optional<PlanState> plan;
+    if (c.dry_run) plan.emplace();
     std::vector<std::string> del{"delete"};
     del.insert(del.end(), args.begin(), args.end());
     if (int rc = run_sibling("lo-kind", del)) throw Error("deleting the kind cluster failed (lo-kind exit " + std::to_string(rc) + ")");
@@ -162,6 +168,8 @@ std::unique_ptr<Driver> driver_for(const Context& c) {
                 "deploy to it with 'kubectl lo deploy " + c.domain.ref.name + "'; manage the cluster of spec.clusterRef.domain (" +
                     s.clusterRefDomain.value_or("?") + ") instead");
   if (s.kind == SpecKind::Lo) return std::make_unique<LoDriver>();
+  if (s.kind == SpecKind::Capi) return capi_driver();
+  if (s.kind == SpecKind::KubeOne) return kubeone_driver();
   std::string kind = lower(s.kindText);
   std::string exe = "lo-driver-" + kind;
   fs::path local = c.ws.root / ".lok8s" / "drivers" / kind / exe;

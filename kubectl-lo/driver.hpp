@@ -14,7 +14,9 @@
 // a driver that does not implement post_provision exits 64 for it.
 #pragma once
 
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "lo/runner.hpp"
@@ -32,6 +34,7 @@ struct Context {
   bool dry_run = false;
   bool force = false;
   int verbosity = 0;
+  std::optional<std::chrono::milliseconds> timeout;  // --timeout of provision/destroy (drivers that wait)
   std::filesystem::path kubeconfig() const { return ws.kubeconfig_dir() / (domain.spec.name.value_or("cluster") + ".yaml"); }
 };
 

@@ -21,7 +21,9 @@ void lifecycle_flags(cli::Options& o) {
   cli::domain_flag(o);
   o.add_options()
       ("dry-run", cli::boolean(), "print the exact ordered plan and change nothing")
-      ("force,f", cli::boolean(), "passed to drivers as LOK8S_FORCE=1");
+      ("force,f", cli::boolean(), "passed to drivers as LOK8S_FORCE=1")
+      ("timeout", cli::duration(false)->hint("give a positive duration such as 90s, 15m or 1h"),
+       "how long a production driver waits for its cluster (Capi: 15m)");
 }
 
 // provision and up: the lifecycle flags and --skip-bootstrap.
@@ -39,7 +41,7 @@ Context context(const cli::Args& a) {
   LoadedDomain domain = load_domain(ws, choice.domain);
   for (const auto& w : domain.spec.warnings) log::problem("kubectl lo", w);
   if (domain.spec.kind == SpecKind::Lo) effective_spec(domain.spec);
-  return Context{std::move(ws), std::move(domain), a.has("dry-run"), a.has("force"), a.verbosity()};
+  return Context{std::move(ws), std::move(domain), a.has("dry-run"), a.has("force"), a.verbosity(), a.get_duration("timeout")};
 }
 
 // The cluster domain behind a domain: itself, or a Deploy domain's clusterRef.

@@ -8,7 +8,8 @@
 // spec.bootstrap entry (the effective list, so the default cilium too)
 // resolves, every target has a kustomization whose local references exist
 // (followed into the folders it lists), and a Deploy spec's clusterRef names
-// a cluster domain.
+// a cluster domain. The objects of a target's files: labels Tilt routes
+// by, Secrets in plain text (lint_objects.hpp).
 // Across domains: one cluster per plane (a cluster domain that is a
 // subdomain of another is an error naming both; two Lo clusters under one
 // apex are an error; other same-apex pairs a warning), and a Lo cluster whose
@@ -23,6 +24,7 @@
 #include "apex.hpp"
 #include "commands.hpp"
 #include "bootstrap/bootstrap.hpp"
+#include "lint_objects.hpp"
 #include "lo/addons.hpp"
 #include "lo/cli.hpp"
 #include "lo/fs.hpp"
@@ -61,8 +63,11 @@ void check_bootstrap(const Workspace& ws, const DomainRef& d, DomainResult& r) {
   }
 }
 
-// Checks one kustomization and, recursively, the folders it lists.
-void check_kustomization(const Workspace& ws, DomainResult& r, const fs::path& dir, std::set<fs::path>& seen) {
+// Checks one kustomization and, recursively, the folders it lists, and the
+// objects of the resource files it reaches (`labels`: the label keys the
+// kustomizations on the way set on them).
+void check_kustomization(const Workspace& ws, DomainResult& r, const fs::path& dir, std::set<fs::path>& seen,
+                         std::set<std::string> labels = {}) {
   if (!seen.insert(fs::weakly_canonical(dir)).second) return;
   Kustomization k;
   try {
@@ -73,13 +78,16 @@ void check_kustomization(const Workspace& ws, DomainResult& r, const fs::path& d
   }
   std::error_code ec;
   std::string file = ws.show(k.file);
+  labels.merge(kustomization_label_keys(k.file));
   for (const auto& ref : k.local) {
     if (!fs::exists(ref.path, ec)) {
       add_error(r, Location{file, ref.field, ref.line}, "references '" + ref.value + "', which does not exist",
                 "create it or remove the reference");
       continue;
     }
-    if (ref.kustomization_dir() && fs::is_directory(ref.path, ec)) check_kustomization(ws, r, ref.path, seen);
+    if (ref.kustomization_dir() && fs::is_directory(ref.path, ec)) check_kustomization(ws, r, ref.path, seen, labels);
+    else if (ref.kind == RefKind::Resource && fs::is_regular_file(ref.path, ec))
+      lint_resource_file(ref.path, ws.show(ref.path), labels, r.problems);
   }
 }
 
@@ -288,7 +296,9 @@ const cli::Command lint_command{
     .usage = "[DOMAIN...]",
     .about = "Check specs, targets and the project layout: spec fields and defaults, folder names,\n"
              "bootstrap entries, target kustomizations, Deploy clusterRefs, one cluster per plane,\n"
-             "and that dev clusters run the Kubernetes version of their production cluster; then the\n"
+             "and that dev clusters run the Kubernetes version of their production cluster. Warns about\n"
+             "target objects without lok8s.dev/name or lok8s.dev/type (Tilt cannot route them) and\n"
+             "Secrets with data or stringData in a target's files. Then the\n"
              "project's services.yaml (with its profile) and every service's lok8s.yaml.\n"
              "With no DOMAIN every domain is checked. Exit 1 when there is any error.",
     .run = lint,

@@ -20,7 +20,8 @@ const Command kRegistry{.name = "registry", .summary = "Registry plan and lifecy
 
 const Command* const kCommands[] = {
     &lo::cmd::use_command,       &lo::cmd::spec_command,     &lo::cmd::lint_command,    &lo::cmd::up_command,
-    &lo::cmd::down_command,      &lo::cmd::services_command, &lo::cmd::tilt_command,    &lo::cmd::provision_command,
+    &lo::cmd::down_command,      &lo::cmd::services_command, &lo::cmd::tilt_command,    &lo::cmd::capi_command,
+    &lo::cmd::kubeone_command,   &lo::cmd::provision_command,
     &lo::cmd::destroy_command,   &lo::cmd::status_command,   &lo::cmd::kubeconfig_command,
     &lo::cmd::bootstrap_command, &lo::cmd::addons_command,
     &kBuild,                     &kDeploy,                   &kDiff,                    &kKind,

@@ -1,6 +1,8 @@
 // lo-kind create / delete / status / kubeconfig: the kind cluster of a Lo
 // domain, as an ordered list of idempotent steps (kind's model). Each step
 // reads the current state first, so a second create changes nothing.
+#include <unistd.h>
+
 #include <iostream>
 #include <sstream>
 
@@ -92,16 +94,55 @@ void attach_nodes(Runner& run, const Target& t, bool created_now) {
   }
 }
 
-void write_kubeconfig(Runner& run, const Target& t) {
+// Writes the kubeconfig (0600) and returns its text; nullopt in a dry run
+// of a cluster that does not exist yet (the write is planned).
+std::optional<std::string> write_kubeconfig(Runner& run, const Target& t) {
   auto r = run.query({"kind", "get", "kubeconfig", "--name", t.cluster()});
   if (!r.ok()) {
     if (run.dry_run()) {
-      run.note("kubeconfig of " + t.cluster() + " would be written to " + t.kubeconfig().string() + " (0600)");
-      return;
+      run.plan_write("kubeconfig of cluster " + t.cluster(), t.kubeconfig(), fs::perms(0600));
+      return std::nullopt;
     }
     throw Error("kind get kubeconfig --name " + t.cluster() + " failed: " + trim(r.err));
   }
   run.write_file("kubeconfig of cluster " + t.cluster(), t.kubeconfig(), r.out, fs::perms(0600));
+  return r.out;
+}
+
+bool same_content(const fs::path& path, const std::string& content) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return false;
+  try {
+    return read_file(path, 1 << 20) == content;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+// A file removed when it goes out of scope.
+struct TempFile {
+  fs::path path;
+  ~TempFile() {
+    std::error_code ec;
+    if (!path.empty()) fs::remove(path, ec);
+  }
+};
+
+// The OIDC authentication config: kind bind-mounts this one file into the
+// control-plane node (and kubeadm into the API server), so it is written in
+// place (same inode); with spec.oidc off an existing one gets no
+// authenticators. A cluster made without it never reads it: say so.
+void write_oidc(Runner& run, const Target& t, bool cluster_exists) {
+  std::error_code ec;
+  bool existed = fs::exists(t.oidc_config(), ec);
+  if (!oidc_enabled(t.eff.spec) && !existed) return;
+  run.write_file_in_place(oidc_enabled(t.eff.spec) ? "OIDC authentication config" : "OIDC authentication config (spec.oidc is off)",
+                          t.oidc_config(), render_oidc_config(t.eff.spec));
+  if (oidc_enabled(t.eff.spec) && !existed && cluster_exists)
+    run.warn("lo-kind",
+             "kind cluster " + t.cluster() + " was created without OIDC, so its API server does not read " +
+                 t.ws.show(t.oidc_config()),
+             "OIDC is wired when the cluster is created: 'kubectl lo destroy " + t.domain + "' and provision again");
 }
 
 int create(const cli::Args& a) {
@@ -109,29 +150,41 @@ int create(const cli::Args& a) {
   const Target& t = c.target;
   Runner run(c.dry_run);
   if (c.dry_run) run.note("plan for kind cluster " + t.cluster() + " of " + t.domain + " (nothing is changed)");
-  // The same network lo-registry makes (one definition: lo/docker.hpp).
-  // In a dry run of `kubectl lo provision`, lo-registry up has already
-  // planned this network; --network-planned keeps the plan from saying it twice.
-  if (!a.has("network-planned")) {
-    docker::Docker docker(run);
-    docker.ensure_network(docker::project_network(t.eff, t.domain));
-  }
+  // The same network lo-registry makes (one definition: lo/docker.hpp); in
+  // a dry run of `kubectl lo provision`, the plan already has it.
+  // The shared registry network too, when nodes join it (lo-registry up
+  // makes it; lo-kind create on its own must not fail on its absence).
+  docker::Docker docker(run);
+  docker.ensure_network(docker::project_network(t.eff, t.domain));
+  if (*t.eff.spec.registries.sharedEnabled) docker.ensure_network(docker::shared_network(t.eff));
   std::error_code ec;
   if (!c.dry_run) fs::create_directories(t.certs_d(), ec);
   write_certs_d(run, t, t.certs_d());
-  if (oidc_enabled(t.eff.spec)) run.write_file("OIDC authentication config", t.oidc_config(), render_oidc_config(t.eff.spec));
-  bool created_now = false;
-  if (!cluster_exists(run, t.cluster())) {
+  bool existed = cluster_exists(run, t.cluster());
+  write_oidc(run, t, existed);
+  if (!existed) {
     ExecOptions o;
     o.env["KIND_EXPERIMENTAL_DOCKER_NETWORK"] = t.network();
     o.stdin_data = render_config(t);
     o.timeout = std::chrono::minutes(10);
     run.change("create kind cluster " + t.cluster(), {"kind", "create", "cluster", "--name", t.cluster(), "--config", "-"}, o);
-    created_now = true;
   }
-  attach_nodes(run, t, created_now);
-  write_kubeconfig(run, t);
-  apply_cluster_objects(run, t);
+  attach_nodes(run, t, !existed);
+  auto kubeconfig = write_kubeconfig(run, t);
+  if (!kubeconfig) {
+    ClusterObjects planned;  // the cluster kind would create
+    apply_cluster_objects(run, t, planned);
+  } else if (!c.dry_run || same_content(t.kubeconfig(), *kubeconfig)) {
+    ClusterObjects live(t.kubeconfig());
+    apply_cluster_objects(run, t, live);
+  } else {
+    // A dry run whose kubeconfig file is missing or stale: read the cluster
+    // through a private copy of what kind hands out.
+    TempFile tmp{fs::temp_directory_path() / ("lo-kind-kubeconfig." + std::to_string(::getpid()) + ".yaml")};
+    write_file_atomic(tmp.path, *kubeconfig, fs::perms(0600));
+    ClusterObjects live(tmp.path);
+    apply_cluster_objects(run, t, live);
+  }
   if (!c.dry_run) log::note("kind cluster " + t.cluster() + " is ready; kubeconfig: " + t.kubeconfig().string());
   return kExitOk;
 }
@@ -174,12 +227,7 @@ const cli::Command create_command{
     .about = "Create the kind cluster of a Lo domain: its Docker network, the containerd certs.d tree,\n"
              "the cluster (skipped when it exists), nodes joined to the shared registry network, the\n"
              "kubeconfig (0600), and the registry and DNS ConfigMaps. Idempotent.",
-    .flags =
-        [](cli::Options& o) {
-          dry_run_flags(o);
-          o.add_options()("network-planned", cli::boolean(),
-                          "with --dry-run: an earlier step already planned the project network");
-        },
+    .flags = dry_run_flags,
     .run = create,
     .words = cli::Words::Domain,
 };

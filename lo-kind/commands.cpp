@@ -1,11 +1,11 @@
 // lo-kind config / certs-d: render from the effective spec, print or write.
 #include <iostream>
+#include <set>
 
 #include "kind.hpp"
 #include "lo/fs.hpp"
 #include "lo/log.hpp"
 #include "lo/runner.hpp"
-#include <set>
 
 namespace lo::kind {
 namespace fs = std::filesystem;
@@ -32,21 +32,17 @@ int config(const cli::Args& a) {
 
 // Writes the certs.d tree in place: the folder itself is never replaced (kind
 // nodes bind-mount it, so its inode must stay), stale entries are removed,
-// unchanged files are left alone.
+// unchanged files are left alone. In TLS mode the dev CA is copied in; in a
+// dry run a CA that an earlier step (lo-registry up) would create counts.
 void write_certs_d(Runner& run, const Target& t, const fs::path& dir) {
-  std::string ca;
-  if (*t.eff.spec.registries.tls) {
-    fs::path ca_file = ca_root_pem();
-    std::error_code ec;
-    if (fs::exists(ca_file, ec)) {
-      ca = read_file(ca_file, 1 << 20);
-    } else {
-      log::warning("lo-kind", "registry TLS is on but the dev CA is missing at " + ca_file.string() +
-                                  "; containerd would not trust the registries",
-                   "run 'kubectl lo registry up' (it creates the CA), or set spec.registries.tls: false");
-    }
-  }
-  auto files = render_certs_d(t.eff, ca);
+  bool tls = *t.eff.spec.registries.tls;
+  fs::path ca_file = ca_root_pem();
+  bool ca = tls && run.file_exists_or_planned(ca_file);
+  if (tls && !ca)
+    run.warn("lo-kind",
+             "registry TLS is on but the dev CA is missing at " + ca_file.string() + "; containerd would not trust the registries",
+             "run 'kubectl lo registry up' (it creates the CA), or set spec.registries.tls: false");
+  auto files = render_certs_d(t.eff);
   std::error_code ec;
   fs::path gitignore = dir.parent_path() / ".gitignore";
   std::string wanted = "# Written by lo-kind: containerd registry wiring, regenerated on every create.\n*\n!.gitignore\n";
@@ -58,12 +54,12 @@ void write_certs_d(Runner& run, const Target& t, const fs::path& dir) {
   if (!keep) run.write_file("keep the generated tree out of git", gitignore, wanted);
   std::set<std::string> top;
   for (const auto& [rel, _] : files) top.insert(rel.substr(0, rel.find('/')));
+  if (ca) top.insert(".ca");
   for (const auto& entry : fs::directory_iterator(dir, ec))
     if (!top.count(entry.path().filename().string())) run.remove("remove stale certs.d entry", entry.path());
-  for (const auto& [rel, content] : files) {
-    std::string top_dir = rel.substr(0, rel.find('/'));
-    run.write_file(top_dir == ".ca" ? "dev CA for containerd" : "containerd hosts for " + top_dir, dir / rel, content);
-  }
+  if (ca) run.copy_file("dev CA for containerd", ca_file, dir / ".ca" / "rootCA.pem");
+  for (const auto& [rel, content] : files)
+    run.write_file("containerd hosts for " + rel.substr(0, rel.find('/')), dir / rel, content);
 }
 
 namespace {

@@ -2,10 +2,8 @@
 //   kube-public/local-registry-hosting   KEP-1755: where to push images
 //   kube-system/lok8s-registries          every registry with its real port
 //                                          (upstream wrote "5000" for all, Q4)
-//   kube-system/coredns-custom            server blocks from spec.coredns;
-//                                          deleted when nothing is configured
-//                                          (upstream left a stale one, Q30)
-// Applied with server-side apply, field manager "lo".
+// and the CoreDNS wiring of spec.coredns (coredns.cpp). Applied with
+// server-side apply, field manager "lo".
 #include <fstream>
 #include <memory>
 
@@ -96,46 +94,57 @@ Json coredns_custom_data(const Target& t) {
   return data;
 }
 
-void apply_cluster_objects(Runner& run, const Target& t) {
-  Json hosting = local_registry_hosting(t.eff);
-  Json regs = registries_config_map(t.eff);
-  Json dns = coredns_custom_data(t);
-  // The client is made on first use, inside a step, so a cluster that does
-  // not answer is reported with the steps done before it.
-  std::unique_ptr<KubeClient> client;
-  std::optional<ResourceInfo> cm;
-  auto connect = [&] {
-    if (client) return;
+ClusterObjects::ClusterObjects(fs::path kubeconfig) : kubeconfig_(std::move(kubeconfig)) {}
+ClusterObjects::ClusterObjects() : planned_(true) {}
+ClusterObjects::~ClusterObjects() = default;
+
+ResourceInfo ClusterObjects::resource(const std::string& api_version, const std::string& kind) {
+  if (!client_) {
     KubeconfigRequest req;
-    req.path = t.kubeconfig();
-    client = std::make_unique<KubeClient>(load_kubeconfig(req));
-    cm = client->require_resource("v1", "ConfigMap");
-  };
+    req.path = kubeconfig_;
+    client_ = std::make_unique<KubeClient>(load_kubeconfig(req));
+  }
+  return client_->require_resource(api_version, kind);
+}
+
+std::optional<Json> ClusterObjects::get(const std::string& api_version, const std::string& kind, const std::string& ns,
+                                        const std::string& name) {
+  if (planned_) return std::nullopt;
+  ResourceInfo r = resource(api_version, kind);
+  return client_->get_object(r, ns, name);
+}
+
+void ClusterObjects::apply(const Json& object, bool force) {
+  ResourceInfo r = resource(object.value("apiVersion", ""), object.value("kind", ""));
+  ApplyOptions o;
+  o.force = force;
+  client_->apply(r, object, o);
+}
+
+void ClusterObjects::remove(const std::string& api_version, const std::string& kind, const std::string& ns,
+                            const std::string& name) {
+  ResourceInfo r = resource(api_version, kind);
+  auto resp = client_->request("DELETE", KubeClient::object_path(r, ns, name));
+  if (resp.status >= 300 && resp.status != 404)
+    throw Error("the API server answered " + std::to_string(resp.status) + " to deleting " + kind + " " + ns + "/" + name);
+}
+
+// Each object is read first (in a dry run too) and applied only when the
+// cluster does not already hold exactly its data: a second run, and the
+// plan of one, has no step.
+void apply_cluster_objects(Runner& run, const Target& t, ClusterObjects& objects) {
   auto apply = [&](const Json& obj) {
     std::string ns = obj["metadata"]["namespace"], name = obj["metadata"]["name"];
-    run.step_if("apply", "configmap " + ns + "/" + name, [&] {
-      connect();
-      // Skip when the server already holds exactly this data (idempotent re-run).
-      auto current = client->get_object(*cm, ns, name);
-      // (compared without key order: the server need not keep ours)
-      if (current && nlohmann::json(current->value("data", Json::object())) == nlohmann::json(obj["data"])) return false;
-      client->apply(*cm, obj, ApplyOptions{});
-      return true;
-    });
+    auto current = objects.get("v1", "ConfigMap", ns, name);
+    // (compared without key order: the server need not keep ours)
+    if (current && nlohmann::json(current->value("data", Json::object())) == nlohmann::json(obj["data"])) return;
+    run.step("apply", "configmap " + ns + "/" + name, [&] { objects.apply(obj); });
   };
-  apply(hosting);
-  apply(regs);
-  if (!dns.empty()) {
-    apply(config_map("kube-system", "coredns-custom", dns));
-    return;
-  }
-  run.step_if("remove", "configmap kube-system/coredns-custom (spec.coredns is empty)", [&] {
-    connect();
-    auto r = client->request("DELETE", KubeClient::object_path(*cm, "kube-system", "coredns-custom"));
-    if (r.status == 404) return false;
-    if (r.status >= 300) throw Error("the API server answered " + std::to_string(r.status));
-    return true;
-  });
+  apply(local_registry_hosting(t.eff));
+  apply(registries_config_map(t.eff));
+  apply_coredns(run, t, objects, coredns_custom_data(t));
 }
+
+Json coredns_custom_config_map(const Json& data) { return config_map("kube-system", "coredns-custom", data); }
 
 }  // namespace lo::kind

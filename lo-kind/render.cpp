@@ -6,7 +6,8 @@
 //  - every registry hostname was validated by the spec, so no entry is
 //    silently skipped (V21);
 //  - spec.nodes.maxConcurrentDownloads lands where containerd reads it
-//    (tests/tools/containerd-config checks that with containerd's loader).
+//    (tests/tools/containerd-config checks that with containerd's loader);
+//  - the host's Docker socket is mounted only with spec.nodes.dockerSocket.
 #include <cstdlib>
 
 #include "kind.hpp"
@@ -77,7 +78,9 @@ std::string render_config(const Target& t) {
         n["extraPortMappings"] = ports;
       }
       Json mounts = Json::array();
-      mounts.push_back(mount("/var/run/docker.sock", "/var/run/docker.sock", false));
+      // Upstream mounted the host's Docker socket into every cluster (for an
+      // operator lo does not have); only on request now (spec.nodes.dockerSocket).
+      if (*s.nodes.dockerSocket) mounts.push_back(mount("/var/run/docker.sock", "/var/run/docker.sock", false));
       mounts.push_back(certs_mount);
       if (oidc_enabled(s)) mounts.push_back(mount(t.oidc_config().string(), kOidcInNode, true));
       for (const auto& m : *s.nodes.extraMounts) {
@@ -114,11 +117,10 @@ std::string render_config(const Target& t) {
          json_to_yaml(config);
 }
 
-std::vector<std::pair<std::string, std::string>> render_certs_d(const EffectiveSpec& eff, const std::string& ca_pem) {
+std::vector<std::pair<std::string, std::string>> render_certs_d(const EffectiveSpec& eff) {
   std::vector<std::pair<std::string, std::string>> files;
   bool tls = *eff.spec.registries.tls;
   std::string scheme = tls ? "https" : "http";
-  if (tls && !ca_pem.empty()) files.emplace_back(".ca/rootCA.pem", ca_pem);
   for (const auto& r : eff.registries) {
     std::string url = scheme + "://" + r.ip.str();
     std::string caps = r.role == RegistryRole::Mirror ? "[\"pull\", \"resolve\"]" : "[\"pull\", \"resolve\", \"push\"]";
@@ -134,7 +136,9 @@ std::vector<std::pair<std::string, std::string>> render_certs_d(const EffectiveS
 }
 
 std::string render_oidc_config(const Spec& s) {
-  if (!oidc_enabled(s)) return "";
+  if (!oidc_enabled(s))
+    return "# spec.oidc is off: no JWT authenticators (the API server reloads this file)\n" +
+           json_to_yaml(Json{{"apiVersion", "apiserver.config.k8s.io/v1"}, {"kind", "AuthenticationConfiguration"}, {"jwt", Json::array()}});
   Json issuer = {{"url", *s.oidc.issuer}, {"audiences", Json::array({*s.oidc.clientID})}};
   if (s.oidc.caBundle) issuer["certificateAuthority"] = *s.oidc.caBundle;
   Json jwt = {{"issuer", issuer},

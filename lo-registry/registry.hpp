@@ -84,7 +84,8 @@ std::string render_config(const Registry& r, bool tls);
 // The lok8s.dev/config label: a hash of everything the container is made
 // of (image, config, address, network, mounts, CA). Shared mirrors leave out
 // project paths, so two projects agreeing on a mirror do not take turns
-// recreating it.
+// recreating it. In TLS mode without a CA yet (a dry run that would create
+// it) the placeholder "<hash-once-the-dev-CA-exists>".
 std::string config_hash(const Target& t, const Registry& r, const std::string& config, const std::string& ca_fingerprint,
                         bool remote);
 // `docker run ...` for one registry; with a remote daemon `docker create ...`

@@ -69,7 +69,7 @@ TlsResult ensure_tls(Runner& runner, const Target& t) {
     runner.note("development CA " + (root / "rootCA.pem").string() + ": reused");
   } else {
     runner.step("create", "development CA " + (root / "rootCA.pem").string() + " (key rootCA-key.pem, 0600)",
-                [&] { ca = certs::create_ca(root); });
+                [&] { ca = certs::create_ca(root); }, {root / "rootCA.pem", root / "rootCA-key.pem"});
   }
   if (ca) res.ca_fingerprint = ca->fingerprint;
 
@@ -94,7 +94,7 @@ TlsResult ensure_tls(Runner& runner, const Target& t) {
         write_file_atomic(dir / "tls.key", leaf.key_pem, fs::perms(0600));
         write_file_atomic(dir / "tls.crt", leaf.cert_pem, fs::perms(0644));
         write_file_atomic(dir / ".sans", join(all, "\n") + "\n", fs::perms(0644));
-      });
+      }, {dir / "tls.key", dir / "tls.crt", dir / ".sans"});
       res.registry_cert_minted = true;
     }
   }
@@ -115,7 +115,7 @@ TlsResult ensure_tls(Runner& runner, const Target& t) {
                             ").\nWritten by lo-registry up; re-minted when missing, expiring or signed by another CA.\n"
                             "Reference it from a target (e.g. a kustomize resource) for its gateway or ingress.";
       write_file_atomic(file, certs::tls_secret_manifest("wildcard-tls", leaf, ca->cert_pem, comment), fs::perms(0600));
-    });
+    }, {file});
   }
   return res;
 }

@@ -51,6 +51,7 @@ TEST(Defaults, WorkedDefaultSetForLok8sDev) {
   EXPECT_EQ(s.nodes.workers, 0);
   EXPECT_EQ(s.nodes.hostPorts, true);
   EXPECT_EQ(s.nodes.maxConcurrentDownloads, 3);
+  EXPECT_EQ(s.nodes.dockerSocket, false);  // the host's Docker only on request
   EXPECT_TRUE(s.nodes.extraMounts->empty());
   EXPECT_EQ(s.loadBalancerPool, "10.125.125.125-10.125.125.150");
   EXPECT_EQ(s.runtime, "kind");

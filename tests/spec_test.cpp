@@ -176,3 +176,39 @@ TEST(Spec, RoundTripsThroughJson) {
 }
 
 }  // namespace
+
+// OIDC: an http:// issuer is one error (the "goes with clientID" check reads
+// what is written, not what survived validation); half of issuer/clientID is
+// an error naming the missing field (upstream turned OIDC off silently).
+TEST(Spec, OidcHttpIssuerIsExactlyOneError) {
+  auto ps = errors_of(std::string(kHead) +
+                      "spec:\n  cluster:\n    domain: lok8s.dev\n  oidc:\n    issuer: http://id.example.com\n    clientID: kubectl\n");
+  ASSERT_EQ(ps.size(), 1u) << (ps.empty() ? "" : ps[0].what);
+  EXPECT_EQ(ps[0].where.field, "spec.oidc.issuer");
+  EXPECT_NE(ps[0].what.find("must be an https:// URL, got 'http://id.example.com'"), std::string::npos) << ps[0].what;
+  EXPECT_EQ(ps[0].where.line, 9);
+}
+
+TEST(Spec, OidcHalfSetIsAnErrorNamingTheMissingField) {
+  auto ps = errors_of(std::string(kHead) + "spec:\n  cluster:\n    domain: lok8s.dev\n  oidc:\n    issuer: https://id.example.com\n");
+  ASSERT_EQ(ps.size(), 1u);
+  EXPECT_EQ(ps[0].where.field, "spec.oidc.issuer");
+  EXPECT_NE(ps[0].what.find("is set without spec.oidc.clientID"), std::string::npos) << ps[0].what;
+  ps = errors_of(std::string(kHead) + "spec:\n  cluster:\n    domain: lok8s.dev\n  oidc:\n    clientID: kubectl\n");
+  ASSERT_EQ(ps.size(), 1u);
+  EXPECT_EQ(ps[0].where.field, "spec.oidc.clientID");
+  EXPECT_NE(ps[0].what.find("is set without spec.oidc.issuer"), std::string::npos) << ps[0].what;
+  EXPECT_NE(ps[0].hint.find("remove spec.oidc"), std::string::npos);
+  // both, or neither: fine
+  auto s = parse("spec:\n  cluster:\n    domain: lok8s.dev\n  oidc:\n    issuer: https://id.example.com\n    clientID: kubectl\n");
+  EXPECT_EQ(s.oidc.issuer, "https://id.example.com");
+  EXPECT_NO_THROW(parse("spec:\n  cluster:\n    domain: lok8s.dev\n  oidc:\n    usernameClaim: email\n"));
+}
+
+TEST(Spec, DockerSocketIsABooleanOffByDefault) {
+  auto s = parse("spec:\n  cluster:\n    domain: lok8s.dev\n  nodes:\n    dockerSocket: true\n");
+  EXPECT_EQ(s.nodes.dockerSocket, true);
+  EXPECT_FALSE(parse("spec:\n  cluster:\n    domain: lok8s.dev\n").nodes.dockerSocket.has_value());
+  auto ps = errors_of(std::string(kHead) + "spec:\n  cluster:\n    domain: lok8s.dev\n  nodes:\n    dockerSocket: yes please\n");
+  EXPECT_TRUE(has(ps, "spec.nodes.dockerSocket", "")) << (ps.empty() ? "no error" : ps[0].what);
+}

@@ -127,6 +127,7 @@ class Defaulter {
     if (!n.workers) n.workers = 0;
     if (!n.hostPorts) n.hostPorts = e_.slot == 125;
     if (!n.maxConcurrentDownloads) n.maxConcurrentDownloads = 3;
+    if (!n.dockerSocket) n.dockerSocket = false;
     if (!n.extraMounts) n.extraMounts = std::vector<ExtraMount>{};
     for (auto& m : *n.extraMounts)
       if (!m.readOnly) m.readOnly = false;

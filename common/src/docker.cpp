@@ -167,7 +167,9 @@ std::optional<NetworkState> Docker::network(const std::string& name) {
 
 bool Docker::ensure_network(const NetworkPlan& plan) {
   auto st = network(plan.name);
+  if (!st && runner_.dry_run() && runner_.planned("network", plan.name)) return false;  // an earlier step of this plan makes it
   if (!st) {
+    if (runner_.dry_run()) runner_.will_exist("network", plan.name);
     runner_.change("create docker network " + plan.name + " (" + plan.subnet.str() + ")", create_network_argv(plan));
     return true;
   }

@@ -51,6 +51,29 @@ std::string read_file(const fs::path& path, size_t max_bytes) {
   return out;
 }
 
+namespace {
+
+// Writes `content` from offset 0 of `fd`, sets `mode` (the umask may have
+// narrowed it; lo decides the bits, 0600 for secrets) and flushes it to
+// disk. Returns nullptr, or the start of the message of the step that
+// failed (errno still set).
+const char* write_and_sync(int fd, std::string_view content, fs::perms mode) {
+  size_t done = 0;
+  while (done < content.size()) {
+    ssize_t n = ::pwrite(fd, content.data() + done, content.size() - done, static_cast<off_t>(done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return "cannot write: ";
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fchmod(fd, static_cast<mode_t>(mode)) != 0) return "cannot set permissions: ";
+  if (::fsync(fd) != 0) return "cannot flush: ";
+  return nullptr;
+}
+
+}  // namespace
+
 void write_file_atomic(const fs::path& path, std::string_view content, fs::perms mode) {
   std::error_code ec;
   fs::path dir = path.parent_path();
@@ -70,18 +93,7 @@ void write_file_atomic(const fs::path& path, std::string_view content, fs::perms
     ::unlink(tmp.c_str());
     throw Error(Location{path.string()}, std::string(what) + std::strerror(e));
   };
-  size_t done = 0;
-  while (done < content.size()) {
-    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail("cannot write: ");
-    }
-    done += static_cast<size_t>(n);
-  }
-  // The umask may have narrowed the mode; lo decides the bits (0600 for secrets).
-  if (::fchmod(fd, static_cast<mode_t>(mode)) != 0) fail("cannot set permissions: ");
-  if (::fsync(fd) != 0) fail("cannot flush: ");
+  if (const char* what = write_and_sync(fd, content, mode)) fail(what);
   if (::close(fd) != 0) {
     int e = errno;
     ::unlink(tmp.c_str());
@@ -92,6 +104,25 @@ void write_file_atomic(const fs::path& path, std::string_view content, fs::perms
     ::unlink(tmp.c_str());
     throw Error(Location{path.string()}, std::string("cannot replace: ") + std::strerror(e));
   }
+}
+
+void write_file_in_place(const fs::path& path, std::string_view content, fs::perms mode) {
+  std::error_code ec;
+  fs::path dir = path.parent_path();
+  if (!dir.empty()) {
+    fs::create_directories(dir, ec);
+    if (ec) throw Error(Location{dir.string()}, "cannot create folder: " + ec.message());
+  }
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, static_cast<mode_t>(mode));
+  if (fd < 0) throw Error(Location{path.string()}, std::string("cannot write: ") + std::strerror(errno));
+  auto fail = [&](const char* what) {
+    int e = errno;
+    ::close(fd);
+    throw Error(Location{path.string()}, std::string(what) + std::strerror(e));
+  };
+  if (::ftruncate(fd, 0) != 0) fail("cannot truncate: ");
+  if (const char* what = write_and_sync(fd, content, mode)) fail(what);
+  if (::close(fd) != 0) throw Error(Location{path.string()}, std::string("cannot write: ") + std::strerror(errno));
 }
 
 std::string display_path(const fs::path& path, const fs::path& base) {

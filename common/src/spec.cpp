@@ -168,8 +168,20 @@ void read_common(SpecReader& r, const YAML::Node& spec) {
       r.error(SpecReader::child(o, "caBundle"), "spec.oidc.caBundle", "must be a PEM certificate bundle");
     s.oidc.enabled = r.boolean(SpecReader::child(o, "enabled"), "spec.oidc.enabled");
     s.oidc.issuerUrl = r.https_url(SpecReader::child(o, "issuerUrl"), "spec.oidc.issuerUrl");
-    if (s.oidc.issuer.has_value() != s.oidc.clientID.has_value() && !SpecReader::child(o, "enabled").IsDefined())
-      r.error(o, "spec.oidc", "issuer and clientID go together", "set both to enable OIDC, or neither");
+    // Half of issuer/clientID is an error (upstream turned OIDC off without a
+    // word). Judged by what is written, so an http:// issuer is one error,
+    // not also "without issuer".
+    auto written = [&](const char* k) {
+      auto n = SpecReader::child(o, k);
+      return n.IsDefined() && !n.IsNull();
+    };
+    if (written("issuer") != written("clientID") && !SpecReader::child(o, "enabled").IsDefined()) {
+      bool issuer = written("issuer");
+      r.error(SpecReader::child(o, issuer ? "issuer" : "clientID"), issuer ? "spec.oidc.issuer" : "spec.oidc.clientID",
+              issuer ? "is set without spec.oidc.clientID: OIDC needs both" : "is set without spec.oidc.issuer: OIDC needs both",
+              "set both to turn OIDC on (issuer: your identity provider's https:// URL, clientID: the audience of its "
+              "tokens), or remove spec.oidc to leave it off");
+    }
   }
   if (auto d = SpecReader::child(spec, "dns"); r.map(d, "spec.dns")) {
     r.known_keys(d, "spec.dns", {"domainFilter"});

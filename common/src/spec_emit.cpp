@@ -46,6 +46,7 @@ Json nodes_json(const NodesSpec& n) {
   put(out, "workers", n.workers);
   put(out, "hostPorts", n.hostPorts);
   put(out, "maxConcurrentDownloads", n.maxConcurrentDownloads);
+  put(out, "dockerSocket", n.dockerSocket);
   if (n.extraMounts) {
     Json list = Json::array();
     for (const auto& m : *n.extraMounts) {

@@ -186,10 +186,12 @@ void read_nodes(R& r, const YAML::Node& spec) {
   Spec& s = r.spec();
   auto nodes = R::child(spec, "nodes");
   if (!r.map(nodes, "spec.nodes")) return;
-  r.known_keys(nodes, "spec.nodes", {"controlPlane", "workers", "hostPorts", "maxConcurrentDownloads", "extraMounts"});
+  r.known_keys(nodes, "spec.nodes",
+               {"controlPlane", "workers", "hostPorts", "maxConcurrentDownloads", "dockerSocket", "extraMounts"});
   s.nodes.controlPlane = r.integer(R::child(nodes, "controlPlane"), "spec.nodes.controlPlane", 1, 9);
   s.nodes.workers = r.integer(R::child(nodes, "workers"), "spec.nodes.workers", 0, 99);
   s.nodes.hostPorts = r.boolean(R::child(nodes, "hostPorts"), "spec.nodes.hostPorts");
+  s.nodes.dockerSocket = r.boolean(R::child(nodes, "dockerSocket"), "spec.nodes.dockerSocket");
   s.nodes.maxConcurrentDownloads =
       r.integer(R::child(nodes, "maxConcurrentDownloads"), "spec.nodes.maxConcurrentDownloads", 1, 100);
   auto mounts = R::child(nodes, "extraMounts");

@@ -118,10 +118,15 @@ DomainRef require_domain(const Workspace& ws, const std::string& name) {
   std::string known = join(names);
   std::error_code ec;
   bool folder = fs::is_directory(ws.domain_dir(name), ec);
-  std::string what = folder ? "domain '" + name + "' has no " + kClusterSpecFile + " or " + kDeploySpecFile
-                            : "domain '" + name + "' not found in " + ws.show(ws.clusters);
-  throw Error(what, known.empty() ? "this project has no domains yet; create clusters/<domain>/cluster.lok8s.yaml"
-                                  : "known domains: " + known);
+  if (folder)
+    throw Error(Location{ws.show(ws.domain_dir(name) / kClusterSpecFile)},
+                "domain '" + name + "' has no spec: neither " + ws.show(ws.domain_dir(name) / kClusterSpecFile) + " nor " +
+                    kDeploySpecFile + " exists",
+                "write one (a Lo cluster of a lok8s.dev domain: 'kubectl lo init " + name + "'), or move the folder out of " +
+                    ws.show(ws.clusters) + (known.empty() ? "" : "; known domains: " + known));
+  throw Error("domain '" + name + "' not found in " + ws.show(ws.clusters),
+              known.empty() ? "this project has no domains yet; create clusters/<domain>/cluster.lok8s.yaml (kubectl lo init)"
+                            : "known domains: " + known);
 }
 
 std::optional<std::string> read_active_domain(const Workspace& ws) {
@@ -176,7 +181,11 @@ DomainChoice choose_domain(const Workspace& ws, const std::optional<std::string>
     if (targets_follow) {
       try {
         validate_domain_name(first);
-        is_domain = find_domain(ws, first).has_value();
+        // A folder of clusters/ is meant as a domain, spec or not: without
+        // one, require_domain names it and the missing file (it used to be
+        // taken for a target of the default domain, which then was "not found").
+        std::error_code ec;
+        is_domain = find_domain(ws, first).has_value() || (!flag && fs::is_directory(ws.domain_dir(first), ec));
       } catch (const Error&) {
         is_domain = false;
       }

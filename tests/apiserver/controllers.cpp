@@ -1,10 +1,13 @@
 #include "controllers.hpp"
 
 #include "defaults.hpp"
+#include "kubeconfigs.hpp"
 
 #include <algorithm>
+#include <fstream>
 #include <functional>
 #include <set>
+#include <sstream>
 
 namespace lotest {
 namespace {
@@ -14,7 +17,8 @@ const std::string kDeployments = "apps/deployments";
 const std::string kStatefulSets = "apps/statefulsets";
 const std::string kDaemonSets = "apps/daemonsets";
 const std::string kJobs = "batch/jobs";
-const std::set<std::string> kWatched = {kCrds, kDeployments, kStatefulSets, kDaemonSets, kJobs};
+const std::string kCapiClusters = "cluster.x-k8s.io/clusters";
+const std::set<std::string> kWatched = {kCrds, kDeployments, kStatefulSets, kDaemonSets, kJobs, kCapiClusters};
 const std::string kManager = "kube-controller-manager";
 
 std::string annotation(const json& obj, const std::string& key) {
@@ -192,6 +196,12 @@ json Controllers::desiredStatus(const std::string& storeKey, const json& obj) co
   if (storeKey == kStatefulSets) return statefulSetStatus(obj);
   if (storeKey == kDaemonSets) return daemonSetStatus(obj);
   if (storeKey == kJobs) return jobStatus(obj, current);
+  if (storeKey == kCapiClusters) {
+    json s = current;
+    std::string b = behavior(obj);
+    s["phase"] = b == "stuck" ? "Provisioning" : b == "fail" ? "Failed" : "Provisioned";
+    return s;
+  }
   return nullptr;
 }
 
@@ -262,7 +272,33 @@ void Controllers::reconcile(const Key& key) {
   auto slash = storeKey.find('/');
   TypePtr type = objects_.registry().findAnyVersion(storeKey.substr(0, slash), storeKey.substr(slash + 1));
   if (!type) return;
-  if (!objects_.writeStatus(type, obj, status, kManager)) pending_[key] = Clock::now();
+  if (!objects_.writeStatus(type, obj, status, kManager)) {
+    pending_[key] = Clock::now();
+    return;
+  }
+  if (storeKey == kCapiClusters && status.value("phase", "") == "Provisioned") ensureKubeconfigSecret(*obj);
+}
+
+void Controllers::ensureKubeconfigSecret(const json& cluster) {
+  const json& meta = cluster["metadata"];
+  std::string ns = meta.value("namespace", "default"), name = meta.value("name", "") + "-kubeconfig";
+  if (objects_.store().get("/secrets", ns, name)) return;
+  std::ifstream in(options_.dir + "/kubeconfig-cert.yaml");
+  std::stringstream kubeconfig;
+  kubeconfig << in.rdbuf();
+  json secret = {{"apiVersion", "v1"}, {"kind", "Secret"},
+                 {"metadata", {{"name", name}, {"namespace", ns},
+                               {"labels", {{"cluster.x-k8s.io/cluster-name", meta.value("name", "")}}}}},
+                 {"type", "cluster.x-k8s.io/secret"},
+                 {"data", {{"value", base64(kubeconfig.str())}}}};
+  TypePtr type = objects_.registry().find("", "v1", "secrets");
+  WriteOptions o;
+  o.fieldManager = "capi-controller-manager";
+  try {
+    objects_.create({type, ns, name, ""}, secret, o);
+  } catch (const std::exception&) {
+    // Created meanwhile, or the namespace went away: nothing to do.
+  }
 }
 
 void Controllers::relist() {

@@ -7,6 +7,12 @@
 //   lo.test/behavior: ready (default) | stuck | fail
 //   lo.test/established-delay-ms: <ms>   (CRDs; overrides --crd-delay-ms)
 //   lo.test/ready-delay-ms: <ms>         (workloads; overrides --workload-delay-ms)
+//
+// A Cluster API Cluster (cluster.x-k8s.io) plays the part of CAPI's
+// controllers: after the workload delay its status.phase becomes
+// Provisioned (stuck: Provisioning, fail: Failed) and the Secret
+// <name>-kubeconfig appears in its namespace, holding (key `value`) a
+// kubeconfig of this very server, so the "workload cluster" is reachable.
 #pragma once
 
 #include "objects.hpp"
@@ -21,6 +27,7 @@ namespace lotest {
 struct ControllerOptions {
   int crdDelayMs = 200;
   int workloadDelayMs = 100;
+  std::string dir;  // where kubeconfig-cert.yaml is (the workload kubeconfig of a Cluster)
 };
 
 class Controllers {
@@ -43,6 +50,7 @@ class Controllers {
   // The status the object should have; null when not managed.
   json desiredStatus(const std::string& storeKey, const json& obj) const;
   int delayFor(const std::string& storeKey, const json& obj) const;
+  void ensureKubeconfigSecret(const json& cluster);
 
   Objects& objects_;
   ControllerOptions options_;

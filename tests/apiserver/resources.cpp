@@ -55,6 +55,7 @@ const std::vector<Builtin>& builtins() {
       {"networking.k8s.io", "v1", "ingressclasses", "ingressclass", "IngressClass", false, {}, false, false, false},
       {"networking.k8s.io", "v1", "networkpolicies", "networkpolicy", "NetworkPolicy", true, {"netpol"}, false, true, false},
       {"coordination.k8s.io", "v1", "leases", "lease", "Lease", true, {}, false, false, false},
+      {"discovery.k8s.io", "v1", "endpointslices", "endpointslice", "EndpointSlice", true, {}, false, false, false},
       {"storage.k8s.io", "v1", "storageclasses", "storageclass", "StorageClass", false, {"sc"}, false, false, false},
       {"scheduling.k8s.io", "v1", "priorityclasses", "priorityclass", "PriorityClass", false, {"pc"}, false, false, false},
       {"admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations", "validatingwebhookconfiguration", "ValidatingWebhookConfiguration", false, {}, false, true, false},

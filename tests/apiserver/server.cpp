@@ -141,7 +141,7 @@ std::string mediaType(const std::string& header) {
 struct ApiServer::Impl {
   explicit Impl(ServerOptions o)
       : opts(std::move(o)), store(opts.historyLimit), objects(registry, store), openapi(registry),
-        controllers(objects, {opts.crdDelayMs, opts.workloadDelayMs}), gc(objects) {}
+        controllers(objects, {opts.crdDelayMs, opts.workloadDelayMs, opts.dir}), gc(objects) {}
 
   ServerOptions opts;
   Credentials creds;

@@ -735,15 +735,10 @@ EOF
 
 @test "the krew archive (share/lo beside the binaries), installed by the real krew, finds its addons and Tilt extension" {
   require_tool krew
-  mkdir -p "$T/stage/lo-0.1.0/share/lo" "$T/krew-home"
-  for b in kubectl-lo kubectl-lo-build kubectl-lo-deploy lo-kind lo-registry \
-    kubectl_complete-lo kubectl_complete-lo-build kubectl_complete-lo-deploy; do cp "$LO_BIN/$b" "$T/stage/lo-0.1.0/"; done
-  cp -rL "$LO_SRC/addons" "$LO_SRC/tilt" "$T/stage/lo-0.1.0/share/lo/"
-  cp "$LO_SRC/LICENSE" "$T/stage/lo-0.1.0/"
-  tar -C "$T/stage" -czf "$T/lo.tar.gz" lo-0.1.0
-  sed -e "s|@VERSION@|0.1.0|" -e "s|@URI@|https://example.invalid/lo.tar.gz|" \
-      -e "s|@SHA256@|$(sha256sum "$T/lo.tar.gz" | cut -d' ' -f1)|" "$LO_SRC/krew/lo.yaml.in" > "$T/lo.yaml"
-  KREW_ROOT="$T/krew" HOME="$T/krew-home" krew install --manifest="$T/lo.yaml" --archive="$T/lo.tar.gz" >/dev/null 2>&1
+  mkdir -p "$T/krew-home"
+  archive=$("$LO_SRC/release/archive.sh" "$LO_BIN/.." "$T/dist")
+  "$LO_SRC/krew/manifest.sh" "$T/dist" https://example.invalid/lo linux/amd64 >/dev/null
+  KREW_ROOT="$T/krew" HOME="$T/krew-home" krew install --manifest="$T/dist/lo.yaml" --archive="$archive" >/dev/null 2>&1
   [ -L "$T/krew/bin/kubectl-lo" ]
   run "$T/krew/bin/kubectl-lo" version -o json
   [[ "$output" == *"\"dir\": \"$T/krew/store/lo/v0.1.0/share/lo\""*"\"from\": \"krew (share/lo beside the binary)\""* ]]

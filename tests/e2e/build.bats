@@ -105,6 +105,14 @@ print("\n".join(sorted("%s/%s/%s/%s" % (d["apiVersion"], d["kind"], d["metadata"
   run "$B" --domain missing.example
   [ "$status" -eq 1 ]
   [[ "$output" == *"missing.example"* ]]
+  # A folder of clusters/ without a spec is that domain, named with its missing file
+  # (it used to be taken for a target of the active domain).
+  mkdir -p clusters/x.example.com
+  run "$B" x.example.com
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"domain 'x.example.com' has no spec: neither clusters/x.example.com/cluster.lok8s.yaml nor deploy.lok8s.yaml exists"* ]]
+  [[ "$output" != *"lok8s.dev"*"not found"* ]]
+  rmdir clusters/x.example.com
   # A domain without targets/ is an error; an empty targets/ only a warning.
   mkdir -p clusters/7.lok8s.dev
   printf 'apiVersion: cluster.lok8s.dev/v1beta1\nkind: Lo\nmetadata:\n  name: seven\nspec:\n  cluster:\n    domain: 7.lok8s.dev\n' \

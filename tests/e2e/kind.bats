@@ -5,14 +5,19 @@
 # fake kind hands out its kubeconfig), so the ConfigMaps lo applies are real.
 
 load lib/tools
+load lib/fake_changes
 
 setup_file() {
   : "${LO_BIN:?LO_BIN must point at the bin folder of the build}"
+  : "${LO_SRC:?LO_SRC must point at the source tree}"
   export APISERVER_DIR="$(mktemp -d)"
   "$LO_BIN/../tests/lo-test-apiserver" --dir "$APISERVER_DIR" > "$APISERVER_DIR/server.log" 2>&1 &
   echo $! > "$APISERVER_DIR/pid"
   for _ in $(seq 300); do [ -f "$APISERVER_DIR/url" ] && break; sleep 0.1; done
   [ -f "$APISERVER_DIR/url" ]
+  # What kubeadm puts in every kind cluster: CoreDNS (lo wires spec.coredns into it).
+  kubectl --kubeconfig "$APISERVER_DIR/kubeconfig-cert.yaml" create --field-manager=kubeadm \
+    -f "$LO_SRC/tests/fixtures/coredns/kubeadm-coredns.yaml" > /dev/null
 }
 
 teardown_file() {
@@ -36,23 +41,6 @@ setup() {
 
 teardown() {
   rm -rf "$T"
-}
-
-# The calls that changed the fake world, as "tool subcommand..." lines.
-changes() {
-  python3 - "$LO_FAKE_STATE/calls.jsonl" <<'EOF'
-import json, sys
-readonly = {("docker", "inspect"), ("docker", "ps"), ("docker", "info"), ("docker", "version"), ("kind", "get"),
-            ("docker", "network", "inspect"), ("docker", "network", "ls"), ("docker", "volume", "ls"),
-            ("docker", "volume", "inspect"), ("docker", "images"), ("kind", "version"),
-            ("docker", "container", "inspect"), ("docker", "logs")}
-for line in open(sys.argv[1]):
-    c = json.loads(line)
-    words = [c["tool"]] + [a for a in c["argv"] if not a.startswith("-")][:2]
-    if tuple(words[:2]) in readonly or tuple(words[:3]) in readonly:
-        continue
-    print(" ".join([c["tool"]] + c["argv"]))
-EOF
 }
 
 @test "provision: networks, registries, certs.d, kind cluster, nodes, kubeconfig, ConfigMaps in order" {
@@ -255,4 +243,74 @@ EOF
   [ "$status" -eq 0 ]
   [ "$(jq -r .config_path <<< "$output")" = /etc/containerd/certs.d ]
   [ "$(jq -r .max_concurrent_downloads <<< "$output")" = 7 ]
+}
+
+@test "OIDC: the auth config is rewritten in place (same inode), follows the spec, and has no authenticators once off" {
+  spec="$P/clusters/lok8s.dev/cluster.lok8s.yaml"
+  cp "$spec" "$T/spec.orig"
+  printf '  oidc:\n    issuer: https://id.example.com\n    clientID: kubectl\n' >> "$spec"
+  run kubectl-lo provision --root "$P" lok8s.dev
+  [ "$status" -eq 0 ]
+  f="$P/clusters/lok8s.dev/.oidc/auth-config.yaml"
+  ino=$(stat -c %i "$f")
+  # the kind config bind-mounts this very file and points the API server at it
+  python3 - "$LO_FAKE_STATE/calls.jsonl" "$f" <<'EOF2'
+import json, sys, yaml
+calls = [json.loads(l) for l in open(sys.argv[1])]
+create = [c for c in calls if c["tool"] == "kind" and c["argv"][:2] == ["create", "cluster"]][0]
+node = yaml.safe_load(create["stdin_text"])["nodes"][0]
+mounts = {m["containerPath"]: m["hostPath"] for m in node["extraMounts"]}
+assert mounts["/etc/kubernetes/oidc/auth-config.yaml"] == sys.argv[2], mounts
+assert "/var/run/docker.sock" not in mounts, "the Docker socket is opt-in"
+assert any("authentication-config" in p for p in node["kubeadmConfigPatches"]), node
+EOF2
+  # a reader that keeps the file open (as the node's bind mount does) sees every change
+  exec 7< "$f"
+  python3 - "$f" https://id.example.com kubectl <<'EOF2'
+import sys, yaml
+c = yaml.safe_load(open(sys.argv[1]))
+assert c["kind"] == "AuthenticationConfiguration" and len(c["jwt"]) == 1, c
+assert c["jwt"][0]["issuer"]["url"] == sys.argv[2] and c["jwt"][0]["issuer"]["audiences"] == [sys.argv[3]], c
+EOF2
+  sed -i 's|issuer: https://id.example.com|issuer: https://login.example.org|' "$spec"
+  run kubectl-lo provision --root "$P" lok8s.dev
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"done: OIDC authentication config ($f, in place)"* ]]
+  [ "$(stat -c %i "$f")" = "$ino" ]
+  grep -q "url: https://login.example.org" /dev/fd/7
+  # OIDC off: the same file, with no authenticators (an API server keeps its last good
+  # configuration when a reload fails, so an empty file would keep the old issuer)
+  cp "$T/spec.orig" "$spec"
+  run kubectl-lo provision --root "$P" lok8s.dev
+  [ "$status" -eq 0 ]
+  [ "$(stat -c %i "$f")" = "$ino" ]
+  python3 -c 'import sys, yaml; c = yaml.safe_load(open(sys.argv[1])); assert c["kind"] == "AuthenticationConfiguration" and c["jwt"] == [], c' /dev/fd/7
+  exec 7<&-
+  # and nothing to do the next time
+  run kubectl-lo provision --root "$P" lok8s.dev
+  [[ "$output" != *"done:"* ]]
+}
+
+@test "OIDC turned on for a cluster made without it: a warning to recreate it" {
+  kubectl-lo provision --root "$P" lok8s.dev > /dev/null 2>&1
+  [ ! -e "$P/clusters/lok8s.dev/.oidc" ]
+  printf '  oidc:\n    issuer: https://id.example.com\n    clientID: kubectl\n' >> "$P/clusters/lok8s.dev/cluster.lok8s.yaml"
+  run kubectl-lo provision --root "$P" lok8s.dev
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"lo-kind: warning: kind cluster local was created without OIDC, so its API server does not read clusters/lok8s.dev/.oidc/auth-config.yaml"* ]]
+  [[ "$output" == *"kubectl lo destroy lok8s.dev"* ]]
+}
+
+@test "the host's Docker socket reaches the first node only with spec.nodes.dockerSocket: true" {
+  run lo-kind config --root "$P" lok8s.dev
+  [[ "$output" != *"docker.sock"* ]]
+  printf '  nodes:\n    dockerSocket: true\n' >> "$P/clusters/lok8s.dev/cluster.lok8s.yaml"
+  lo-kind config --root "$P" lok8s.dev > "$T/kind.yaml"
+  python3 - "$T/kind.yaml" <<'EOF2'
+import sys, yaml
+nodes = yaml.safe_load(open(sys.argv[1]))["nodes"]
+assert {"hostPath": "/var/run/docker.sock", "containerPath": "/var/run/docker.sock"} in nodes[0]["extraMounts"], nodes[0]
+EOF2
+  run kubectl-lo spec --root "$P" lok8s.dev -o json
+  [ "$(jq -r .spec.nodes.dockerSocket <<< "$output")" = true ]
 }

@@ -95,7 +95,7 @@ lo_spec() {
   mkdir -p "$P/clusters/empty.example.com"
   run "$LO" use --root "$P" empty.example.com
   [ "$status" -eq 1 ]
-  [[ "$output" == *"has no cluster.lok8s.yaml or deploy.lok8s.yaml"* ]]
+  [[ "$output" == *"clusters/empty.example.com/cluster.lok8s.yaml: domain 'empty.example.com' has no spec: neither clusters/empty.example.com/cluster.lok8s.yaml nor deploy.lok8s.yaml exists"* ]]
 }
 
 @test "domain precedence: argument > .active > DOMAIN_NAME > lok8s.dev" {
@@ -212,6 +212,51 @@ lo_spec() {
   touch "$P/clusters/lok8s.dev/targets/web/patch.yaml"
   run "$LO" lint --root "$P" lok8s.dev
   [ "$status" -eq 0 ]
+}
+
+@test "lint warns about target objects Tilt cannot route and Secrets in plain text, with file and line" {
+  lo_spec lok8s.dev local
+  export LOK8S_ADDONS="$LO_SRC/addons"
+  t="$P/clusters/lok8s.dev/targets/web"
+  mkdir -p "$t/base"
+  printf 'resources:\n  - app.yaml\n  - base\n' > "$t/kustomization.yaml"
+  cat > "$t/app.yaml" <<'EOF'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: db
+  labels:
+    lok8s.dev/name: web
+stringData:
+  password: hunter2
+EOF
+  # the base's kustomization labels its objects
+  printf 'labels:\n  - pairs:\n      lok8s.dev/type: infra\nresources: [svc.yaml]\n' > "$t/base/kustomization.yaml"
+  printf 'apiVersion: v1\nkind: Service\nmetadata:\n  name: db\n' > "$t/base/svc.yaml"
+  run "$LO" lint --root "$P" lok8s.dev
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"warning: clusters/lok8s.dev/targets/web/app.yaml:4: metadata.labels: ConfigMap settings has neither lok8s.dev/name nor lok8s.dev/type: the Tilt extension cannot route it"* ]]
+  [[ "$output" == *"warning: clusters/lok8s.dev/targets/web/app.yaml:12: stringData: Secret db holds stringData in plain text in the target's sources"* ]]
+  [[ "$output" != *"Service db"* ]]
+  [[ "$output" != *"Secret db has neither"* ]]
+  [[ "$output" == *"1 domain checked: 0 errors, 2 warnings"* ]]
+  # labels of the target's own kustomization reach every object below it; the Secret stays a warning
+  printf 'commonLabels:\n  lok8s.dev/name: web\nresources:\n  - app.yaml\n  - base\n' > "$t/kustomization.yaml"
+  run "$LO" lint --root "$P" lok8s.dev
+  [ "$status" -eq 0 ]
+  [[ "$output" != *"ConfigMap settings"* ]]
+  [[ "$output" == *"app.yaml:12: stringData: Secret db"* ]]
+  [[ "$output" == *"0 errors, 1 warning"* ]]
+  # a resource file kustomize cannot read is an error with its line
+  printf 'apiVersion: v1\nkind: [ConfigMap\n' > "$t/base/svc.yaml"
+  run "$LO" lint --root "$P" lok8s.dev
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"error: clusters/lok8s.dev/targets/web/base/svc.yaml:"*"is not valid YAML"* ]]
 }
 
 @test "lint: a dev cluster must run its production cluster's Kubernetes version" {

@@ -1,5 +1,7 @@
-// Files lo writes: always atomically (temp file in the same folder, fsync,
-// rename), so a crash or Ctrl-C never leaves half a file behind.
+// Files lo writes: atomically (temp file in the same folder, fsync, rename),
+// so a crash or Ctrl-C never leaves half a file behind; except files that are
+// bind-mounted into running containers one by one, which are rewritten in
+// place (a renamed-in file is a new inode the container never sees).
 #pragma once
 
 #include <filesystem>
@@ -17,6 +19,14 @@ std::string read_file(const std::filesystem::path& path, size_t max_bytes = 0);
 // creating parent folders. The temp file is removed if anything fails.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content,
                        std::filesystem::perms mode = std::filesystem::perms(0644));
+
+// Rewrites `path` in place: opened (created with `mode` when missing),
+// truncated, written and fsync'ed, so its inode stays the same; the mode is
+// set to `mode`. Creates parent folders. Not atomic: a reader may see it
+// half-written for a moment, which the readers of such files (an API server
+// reloading its authentication config) survive by retrying.
+void write_file_in_place(const std::filesystem::path& path, std::string_view content,
+                         std::filesystem::perms mode = std::filesystem::perms(0644));
 
 // `path` relative to `base` when it lies below it, else unchanged. Used to show
 // paths the way a user standing in the project would type them.

@@ -115,6 +115,10 @@ struct ExtraMount {
 struct NodesSpec {
   std::optional<int64_t> controlPlane, workers, maxConcurrentDownloads;
   std::optional<bool> hostPorts;
+  // Mount the host's /var/run/docker.sock into the first control-plane
+  // node. Off unless asked: it hands the host's Docker (root on the
+  // developer's machine) to any pod with a hostPath volume.
+  std::optional<bool> dockerSocket;
   std::optional<std::vector<ExtraMount>> extraMounts;
 };
 

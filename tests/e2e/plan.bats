@@ -1,0 +1,196 @@
+#!/usr/bin/env bats
+# --dry-run parity: for each driver command, the plan (--dry-run) and then
+# the real run, on the same starting state, with LO_STEP_LOG collecting the
+# steps of every lo process of the command. The plan's steps must be the
+# run's steps, in order, warnings included; and what --dry-run prints must be
+# that plan. The behavioural docker and kind fakes keep state between the
+# two, and a fresh test API server (holding kind's CoreDNS) stands in for a
+# new cluster's API server.
+#
+# The one value a plan cannot know is one derived from key material an
+# earlier step would create (the registry containers' config label hashes
+# the new dev CA): the plan shows it as <...>, which matches any one word of
+# the run.
+
+load lib/fake_changes
+
+setup() {
+  : "${LO_BIN:?LO_BIN must point at the bin folder of the build}"
+  : "${LO_SRC:?LO_SRC must point at the source tree}"
+  T="$(mktemp -d)"
+  P="$T/project"
+  mkdir -p "$P/clusters"
+  cp -r "$LO_SRC/clusters/lok8s.dev" "$P/clusters/"
+  printf '  bootstrap: []\n' >> "$P/clusters/lok8s.dev/cluster.lok8s.yaml"  # bootstrap.bats tests bootstrap
+  printf '  coredns:\n    hosts:\n      - name: app.lok8s.dev\n        target: gateway\n' >> "$P/clusters/lok8s.dev/cluster.lok8s.yaml"
+  "$LO_BIN/../tests/lo-test-apiserver" --dir "$T/api" > "$T/api.log" 2>&1 &
+  API_PID=$!
+  for _ in $(seq 300); do [ -f "$T/api/url" ] && break; sleep 0.1; done
+  [ -f "$T/api/url" ]
+  kubectl --kubeconfig "$T/api/kubeconfig-cert.yaml" create --field-manager=kubeadm \
+    -f "$LO_SRC/tests/fixtures/coredns/kubeadm-coredns.yaml" > /dev/null
+  export LO_FAKE_STATE="$T/world" CAROOT="$T/caroot" NO_COLOR=1
+  export LO_FAKE_KUBECONFIG="$T/api/kubeconfig-cert.yaml"
+  # docker and kind fakes, no tilt: `up` stops after provisioning
+  mkdir -p "$T/bin"
+  for tool in docker kind; do
+    printf '#!/bin/sh\nexec "%s" "$@"\n' "$LO_SRC/tests/fakes/bin/$tool" > "$T/bin/$tool"
+    chmod +x "$T/bin/$tool"
+  done
+  export PATH="$T/bin:$LO_BIN:$PATH"
+  unset DOMAIN_NAME PATH_CLUSTERS LO_FAKE_FAIL LO_STEP_LOG LO_PLAN_STATE
+}
+
+teardown() {
+  kill "$API_PID" 2>/dev/null || true
+  wait "$API_PID" 2>/dev/null || true
+  rm -rf "$T"
+}
+
+# parity NAME MIN_STEPS COMMAND...: runs COMMAND --dry-run, then COMMAND, and
+# compares the step logs; at least MIN_STEPS steps (0: the plan must be empty).
+parity() {
+  local name=$1 min=$2
+  shift 2
+  LO_STEP_LOG="$T/$name.plan" "$@" --dry-run > "$T/$name.out" 2> "$T/$name.err" || {
+    cat "$T/$name.err" >&2
+    return 1
+  }
+  # the plan changed nothing
+  [ -z "$(changes)" ] || { echo "the dry run changed: $(changes)" >&2; return 1; }
+  LO_STEP_LOG="$T/$name.run" "$@" > "$T/$name.run.out" 2>&1 || {
+    cat "$T/$name.run.out" >&2
+    return 1
+  }
+  touch "$T/$name.plan" "$T/$name.run"
+  python3 - "$T/$name.plan" "$T/$name.run" "$T/$name.out" "$min" <<'EOF'
+import re, sys
+plan = open(sys.argv[1]).read().splitlines()
+run = open(sys.argv[2]).read().splitlines()
+printed = open(sys.argv[3]).read().splitlines()
+minimum = int(sys.argv[4])
+import shlex
+def word_matches(p, r):
+    pattern = "".join(r"\S+" if part.startswith("<") else re.escape(part) for part in re.split(r"(<[^>\s]*>)", p))
+    return re.fullmatch(pattern, r) is not None
+def matches(p, r):
+    if p == r:
+        return True
+    try:  # compare as shell words: a placeholder may sit in a quoted one
+        pw, rw = shlex.split(p), shlex.split(r)
+    except ValueError:
+        return False
+    return len(pw) == len(rw) and all(word_matches(a, b) for a, b in zip(pw, rw))
+problems = []
+if minimum == 0 and plan:
+    problems.append("the plan should be empty")
+if len(plan) < minimum:
+    problems.append(f"only {len(plan)} steps planned, expected at least {minimum}")
+for i in range(max(len(plan), len(run))):
+    p = plan[i] if i < len(plan) else "(nothing)"
+    r = run[i] if i < len(run) else "(nothing)"
+    if not matches(p, r):
+        problems.append(f"step {i + 1}:\n  plan: {p}\n  run:  {r}")
+        break
+# what --dry-run printed: the steps (comments after "  # " aside), notes and hints
+shown = [l.split("  # ")[0] for l in printed if not l.startswith("# ") and not l.startswith("  hint: ")]
+shown = [l for l in shown if not l.startswith("run: KUBECONFIG=") or " tilt " not in l]  # Tilt's line: not a driver step
+# bootstrap (issue 16) prints its own plan, not yet through the Runner's step list
+shown = [l for l in shown if not l.startswith("bootstrap of ")]
+if shown != plan:
+    problems.append("--dry-run printed other lines than its steps:\n  " + "\n  ".join(l for l in shown if l not in plan))
+if problems:
+    print("\n".join(problems))
+    sys.exit(1)
+EOF
+}
+
+@test "provision: the plan of a new cluster is its run (CA made by lo-registry, copied by lo-kind; CoreDNS)" {
+  run parity provision 40 kubectl-lo provision --root "$P" lok8s.dev
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  # The steps the issue names are in both: the CA made, then copied into certs.d; no CA warning.
+  grep -q "^create: development CA $CAROOT/rootCA.pem" "$T/provision.plan"
+  grep -q "^write: $P/clusters/lok8s.dev/.containerd/certs.d/.ca/rootCA.pem (0644)$" "$T/provision.plan"
+  ! grep -q "warning:" "$T/provision.plan"
+  grep -q "^apply: deployment kube-system/coredns (mounts coredns-custom" "$T/provision.plan"
+  grep -q "^write: $P/.kubeconfig/local.yaml (0600)$" "$T/provision.plan"
+  # the project network is planned once, though lo-registry and lo-kind both ensure it
+  [ "$(grep -c "^run: docker network create .* local$" "$T/provision.plan")" -eq 1 ]
+}
+
+@test "provision again: an empty plan and a run that does nothing; a changed spec: the plan is the run" {
+  kubectl-lo provision --root "$P" lok8s.dev > /dev/null 2>&1
+  reset_calls
+  run parity again 0 kubectl-lo provision --root "$P" lok8s.dev
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [ ! -s "$T/again.run" ]
+  # a new host, the default mirrors trimmed to one: registry and CoreDNS steps on an existing cluster
+  sed -i 's/target: gateway/target: 10.1.2.3/' "$P/clusters/lok8s.dev/cluster.lok8s.yaml"
+  printf '  registries:\n    mirrors:\n      - name: io-docker\n        url: https://registry-1.docker.io\n' >> "$P/clusters/lok8s.dev/cluster.lok8s.yaml"
+  reset_calls
+  run parity changed 3 kubectl-lo provision --root "$P" lok8s.dev
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  grep -q "^apply: configmap kube-system/coredns-custom$" "$T/changed.plan"
+  grep -q "^apply: deployment kube-system/coredns (restarts CoreDNS" "$T/changed.plan"
+  grep -q "^remove: $P/clusters/lok8s.dev/.containerd/certs.d/quay.io$" "$T/changed.plan"
+}
+
+@test "destroy: the plan is the run" {
+  kubectl-lo provision --root "$P" lok8s.dev > /dev/null 2>&1
+  reset_calls
+  run parity destroy 3 kubectl-lo destroy --root "$P" lok8s.dev
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  grep -q "^run: kind delete cluster --name local$" "$T/destroy.plan"
+  grep -q "^run: docker rm --force local-registry-build$" "$T/destroy.plan"
+  # and once destroyed, both are empty
+  reset_calls
+  run parity destroyed 0 kubectl-lo destroy --root "$P" lok8s.dev
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
+@test "up and down: the driver's plan is the run" {
+  run parity up 40 kubectl-lo up --root "$P" lok8s.dev
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  reset_calls
+  run parity down 3 kubectl-lo down --root "$P" lok8s.dev
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  grep -q "^run: kind delete cluster --name local$" "$T/down.plan"
+}
+
+@test "registry up, down and clean: the plan is the run" {
+  run parity rup 15 kubectl-lo registry up --root "$P" lok8s.dev
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  reset_calls
+  run parity rdown 2 kubectl-lo registry down --root "$P" lok8s.dev
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  lo-registry up --root "$P" lok8s.dev > /dev/null 2>&1
+  reset_calls
+  run parity rclean 6 lo-registry clean --root "$P" lok8s.dev --shared
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  grep -q "^run: docker network rm lok8s-registries$" "$T/rclean.plan"
+}
+
+@test "kind create and delete on their own: the plan is the run, the missing-CA warning in both" {
+  # no lo-registry up before: no CA, so lo-kind warns, in the plan as in the run
+  run parity kcreate 10 lo-kind create --root "$P" lok8s.dev
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  grep -q "^warning: registry TLS is on but the dev CA is missing at $CAROOT/rootCA.pem" "$T/kcreate.plan"
+  ! grep -q "certs.d/.ca/" "$T/kcreate.plan"
+  reset_calls
+  run parity kdelete 1 kubectl-lo kind delete --root "$P" lok8s.dev
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [ "$(cat "$T/kdelete.plan")" = "run: kind delete cluster --name local" ]
+}
+
+@test "a dry run of a cluster that exists reads it: a stale kubeconfig file and a changed Corefile" {
+  kubectl-lo provision --root "$P" lok8s.dev > /dev/null 2>&1
+  rm "$P/.kubeconfig/local.yaml"
+  kubectl --kubeconfig "$T/api/kubeconfig-cert.yaml" patch configmap -n kube-system coredns --type merge \
+    -p '{"data":{"Corefile":".:53 {\n    errors\n    forward . /etc/resolv.conf\n}\n"}}' > /dev/null
+  reset_calls
+  run parity stale 3 kubectl-lo provision --root "$P" lok8s.dev
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [ "$(cat "$T/stale.plan")" = "write: $P/.kubeconfig/local.yaml (0600)
+apply: configmap kube-system/coredns (Corefile imports custom/*.override and custom/*.server)
+apply: deployment kube-system/coredns (restarts CoreDNS: its configuration changed)" ]
+}
