@@ -114,8 +114,9 @@ int up(const cli::Args& a) {
   Context c = context(a);
   provision_flow(c, a.has("skip-bootstrap"));
   tilt::Launch l = tilt_launch(c.ws, c.domain.ref.name, std::nullopt);
-  if (!c.dry_run && !find_program("tilt")) {
-    log::note("the cluster is up. Tilt is not installed, so the live dev loop was not started:");
+  if (!find_program("tilt")) {  // the plan stops where the run would
+    log::note(std::string(c.dry_run ? "the cluster would be up." : "the cluster is up.") +
+              " Tilt is not installed, so the live dev loop was not started:");
     log::note("  install it (https://docs.tilt.dev/install.html), then run 'kubectl lo tilt up " + c.domain.ref.name + "'");
     return kExitOk;
   }
