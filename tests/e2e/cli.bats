@@ -65,8 +65,8 @@ same_in_help_and_use() {
   local cmds=() universe=() shorts=() cmd f
   mapfile -t cmds < <(all_commands)
   [ "${#cmds[@]}" -ge 25 ]
-  # The commands issues 14 and 16 added are among them (diff runs kubectl-lo-deploy as kubectl-lo-diff).
-  for cmd in "kubectl-lo bootstrap" "kubectl-lo addons" "kubectl-lo diff"; do
+  # The commands issues 12, 14 and 16 added are among them (diff runs kubectl-lo-deploy as kubectl-lo-diff).
+  for cmd in "kubectl-lo bootstrap" "kubectl-lo addons" "kubectl-lo diff" "kubectl-lo capi" "kubectl-lo kubeone"; do
     printf '%s\n' "${cmds[@]}" | grep -qx "$cmd" || { echo "missing: $cmd"; return 1; }
   done
   # Every flag any command lists, and some no command has.
@@ -128,6 +128,36 @@ completed_flags() {
   run "$LO_BIN/kubectl-lo" tilt status lok8s.dev extra
   [ "$status" -eq 2 ]
   [[ "$output" == *"too many arguments: extra"* ]]
+}
+
+@test "kubectl lo capi and kubeone: render is the verb, then a domain" {
+  for c in capi kubeone; do
+    [ "$(complete $c "" | words)" = "render " ]
+    [ "$(complete $c render "" | words)" = "example.com lok8s.dev " ]
+    run "$LO_BIN/kubectl-lo" $c
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"kubectl lo $c needs a verb: render"* ]]
+    run "$LO_BIN/kubectl-lo" $c show lok8s.dev
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"unknown $c verb \"show\""* ]]
+    run "$LO_BIN/kubectl-lo" $c render lok8s.dev extra
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"too many arguments: extra"* ]]
+  done
+}
+
+@test "provision, up, destroy and down take a checked --timeout; status does not take one" {
+  for c in provision up destroy down; do
+    [ "$(complete $c --ti | words)" = "--timeout " ]
+    run "$LO_BIN/kubectl-lo" $c --timeout soon lok8s.dev
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"invalid --timeout 'soon'"* ]]
+    run "$LO_BIN/kubectl-lo" $c --timeout 0s lok8s.dev
+    [ "$status" -eq 2 ]
+  done
+  run "$LO_BIN/kubectl-lo" status --timeout 5m lok8s.dev
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"unknown flag: --timeout"* ]]
 }
 
 @test "kubectl's wording for flag mistakes, exit 2, and the help to read" {
