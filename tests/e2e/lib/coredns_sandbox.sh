@@ -56,6 +56,11 @@ if [ -z "$ready" ]; then
   cat "$work/coredns.log" >&2
   exit 1
 fi
+# /ready can answer before the first query is served in time on a loaded machine:
+# wait (at most ~20 s) until the cluster's own name answers, then ask for NAME...
+for _ in $(seq 20); do
+  [ -n "$(dig @127.0.0.1 -p 53 kube-dns.kube-system.svc.cluster.local A +short +time=1 +tries=1 2>/dev/null)" ] && break
+done
 for name in "$@"; do
   echo "$name $(dig @127.0.0.1 -p 53 "$name" A +short +time=2 +tries=1 | tr '\n' ' ' | sed 's/ $//')"
 done
