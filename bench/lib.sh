@@ -136,7 +136,19 @@ bench_table() {
       "$(bench_samples prune.requests kubectl | bench_median)" "" "" ""
   fi
   if bench_has startup.version; then
-    bench_line "kubectl-lo version, start-up" "$(bench_cell startup.version lo)" "" "" "" ""
-    bench_line "kubectl-lo spec lok8s.dev, start-up" "$(bench_cell startup.spec lo)" "" "" "" ""
+    local m row what
+    for row in version spec; do
+      what="kubectl-lo version, start-up"
+      [ "$row" = spec ] && what="kubectl-lo spec lok8s.dev, start-up"
+      m=$(bench_samples "startup.$row" lo | bench_median)
+      m=$(awk -v s="$m" 'BEGIN { printf "%.2f", s * 1000 }')
+      if [ -n "$(bench_samples "startup.$row" before)" ]; then
+        r=$(bench_ratio "startup.$row" lo "startup.$row" before)
+        bench_line "$what" "$(bench_cell "startup.$row" lo)" "the base build: $(bench_cell "startup.$row" before)" \
+          "${r}x" "< 5 ms" "$(bench_met "$m" le 5)"
+      else
+        bench_line "$what" "$(bench_cell "startup.$row" lo)" "" "" "< 5 ms" "$(bench_met "$m" le 5)"
+      fi
+    done
   fi
 }

@@ -282,7 +282,7 @@ int run_build(const BuildOptions& o) {
               .field(o.split ? "split" : "plain")
               .hex();
 
-  Progress progress(o.json || o.to_stdout, o.verbosity > 0, targets);
+  Progress progress(o.json || o.to_stdout, o.verbosity > 0, domain, targets);
   c.progress = &progress;
   install_interrupt_handlers();
 
@@ -322,7 +322,7 @@ int run_build(const BuildOptions& o) {
   } else if (o.json) {
     std::cout << summary_json(domain, results, since(t0)).dump(2) << "\n";
   } else {
-    log::note(summary_line(domain, results, since(t0)));
+    log::note(summary_line(domain, results, since(t0)), {{"domain", domain}});
   }
   print_failures(results);
   return totals.failed ? kExitFailure : kExitOk;

@@ -10,6 +10,7 @@
 
 #include "lo/duration.hpp"
 #include "lo/error.hpp"
+#include "lo/log.hpp"
 
 namespace lo::build {
 namespace fs = std::filesystem;
@@ -116,6 +117,7 @@ ExecResult run_kustomize(const Kustomize& k, const fs::path& dir, const EnvOverr
   o.env = env;
   o.timeout = k.timeout;
   o.own_process_group = true;  // so the timeout and Ctrl-C reach its plugins too
+  log::debug(2, "running " + argv_to_display(argv), {{"target", dir.filename().string()}});
   return run(argv, o);
 }
 

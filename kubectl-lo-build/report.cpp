@@ -34,28 +34,26 @@ const char* to_string(Status s) {
   return "?";
 }
 
-Progress::Progress(bool quiet, bool verbose, const std::vector<std::string>& targets)
-    : quiet_(quiet), verbose_(verbose), tty_(log::stderr_is_tty()), total_(targets.size()) {
+Progress::Progress(bool quiet, bool verbose, std::string domain, const std::vector<std::string>& targets)
+    : quiet_(quiet), verbose_(verbose), domain_(std::move(domain)), total_(targets.size()) {
   for (const auto& t : targets) width_ = std::max(width_, t.size());
 }
 
 void Progress::redraw() {
-  if (!tty_) return;
-  std::string line = "\r\033[K";
-  if (!running_.empty()) {
-    line += "[" + std::to_string(done_) + "/" + std::to_string(total_) + "] building ";
-    size_t shown = 0;
-    for (const auto& r : running_) {
-      if (shown++ == 3) {
-        line += ", ...";
-        break;
-      }
-      line += (shown > 1 ? ", " : "") + r;
-    }
+  if (running_.empty()) {
+    log::clear_status();
+    return;
   }
-  std::fputs(line.c_str(), stderr);
-  std::fflush(stderr);
-  live_shown_ = !running_.empty();
+  std::string line = "[" + std::to_string(done_) + "/" + std::to_string(total_) + "] building ";
+  size_t shown = 0;
+  for (const auto& r : running_) {
+    if (shown++ == 3) {
+      line += ", ...";
+      break;
+    }
+    line += (shown > 1 ? ", " : "") + r;
+  }
+  log::status(line);
 }
 
 void Progress::started(const std::string& target) {
@@ -76,24 +74,23 @@ void Progress::finished(const TargetResult& r) {
   if (r.status == Status::Failed) padded = log::red(padded);
   if (r.status == Status::Unchanged) padded = log::dim(padded);
   std::string line = "  " + padded + " " + r.name + std::string(width_ > r.name.size() ? width_ - r.name.size() : 0, ' ');
+  log::Fields fields{{"domain", domain_}, {"target", r.name}, {"status", status}};
   if (r.status == Status::Failed) {
     line += "  " + first_line(r.error);
   } else {
     line += "  " + std::to_string(r.resources) + (r.resources == 1 ? " resource" : " resources");
     if (r.status == Status::Built) line += "  " + seconds_text(r.seconds);
     if (verbose_ && !r.why.empty()) line += log::dim("  (" + r.why + ")");
+    fields.emplace_back("resources", std::to_string(r.resources));
   }
-  if (tty_ && live_shown_) std::fputs("\r\033[K", stderr);
-  std::fputs((line + "\n").c_str(), stderr);
-  live_shown_ = false;
+  if (r.status == Status::Failed) log::failure(line, fields);
+  else log::note(line, fields);
   redraw();
 }
 
 void Progress::clear() {
   std::lock_guard<std::mutex> lock(mu_);
-  if (tty_ && live_shown_) std::fputs("\r\033[K", stderr);
-  live_shown_ = false;
-  std::fflush(stderr);
+  log::clear_status();
 }
 
 Totals count(const std::vector<TargetResult>& results) {

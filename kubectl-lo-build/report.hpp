@@ -1,8 +1,10 @@
-// What a build tells the user. Status goes to stderr, data to stdout.
+// What a build tells the user. Status goes to the log (stderr), data to stdout.
 //
 // On a terminal: one line per finished target (built / unchanged / failed,
 // resource count, time) and, below them, a live line naming the targets
 // still building. Off a terminal: the same finished lines, nothing live.
+// With --log-format=json each line is a JSON object with domain and target.
+// Lines go through lo's log (lo/log.hpp), so the workers never tear them.
 // Then a one-line summary and, for each failure, kustomize's own message.
 // With -o json: a single JSON document on stdout instead.
 #pragma once
@@ -33,7 +35,7 @@ struct TargetResult {
 class Progress {
  public:
   // `quiet`: print nothing per target (for -o json and --stdout).
-  Progress(bool quiet, bool verbose, const std::vector<std::string>& targets);
+  Progress(bool quiet, bool verbose, std::string domain, const std::vector<std::string>& targets);
   void started(const std::string& target);
   void finished(const TargetResult& r);
   void clear();  // removes the live line before the summary
@@ -41,10 +43,10 @@ class Progress {
  private:
   void redraw();  // caller holds mu_
   std::mutex mu_;
-  bool quiet_, verbose_, tty_;
+  bool quiet_, verbose_;
+  std::string domain_;
   size_t total_, width_ = 0, done_ = 0;
   std::set<std::string> running_;
-  bool live_shown_ = false;
 };
 
 struct Totals {

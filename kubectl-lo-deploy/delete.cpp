@@ -17,7 +17,7 @@ int run_delete(const DeployOptions& o) {
   auto start = clock::now();
   Plan plan = make_plan(o);
   ClusterChoice cluster = choose_cluster(plan, o);
-  Progress progress(log::stderr_is_tty(), true);
+  Progress progress(true);
   std::vector<std::string> names;
   for (const auto& t : plan.targets) names.push_back(t.name);
   const std::string& domain = plan.domain.ref.name;

@@ -54,6 +54,11 @@ const char* outcome_word(Outcome o) {
   }
 }
 
+// An outcome line's fields in --log-format=json.
+log::Fields item_fields(const Item& it, const std::string& target) {
+  return {{"target", target}, {"object", it.display()}, {"outcome", outcome_word(it.outcome)}};
+}
+
 // Comparable form of an object for "would it change?": without the fields
 // the server bumps on every write.
 nlohmann::json comparable(const Json& obj) {
@@ -160,6 +165,7 @@ void Engine::apply_batch(const std::string& target, const std::string& phase, st
   std::vector<std::optional<std::map<std::string, Json>>> before(groups.size());
   parallel_for(groups.size(), o_.concurrency, [&](size_t g) {
     ListOptions lo;
+    lo.managed_fields = false;  // compared without them anyway (comparable())
     if (groups[g].second.size() == 1) lo.field_selector = "metadata.name=" + groups[g].second[0]->name;
     try {
       std::map<std::string, Json> now;
@@ -219,11 +225,11 @@ void Engine::apply_batch(const std::string& target, const std::string& phase, st
   for (Item* it : batch) {
     if (it->outcome == Outcome::Failed) {
       ++failed;
-      progress_.fail(it->display() + ": " + it->note);
+      progress_.fail(it->display() + ": " + it->note, item_fields(*it, target));
     } else if (it->outcome == Outcome::Unchecked) {
-      progress_.result(it->display() + " " + outcome_word(it->outcome) + ": " + it->note);
+      progress_.result(it->display() + " " + outcome_word(it->outcome) + ": " + it->note, item_fields(*it, target));
     } else if (it->outcome != Outcome::Unchanged || o_.dry_run || o_.verbosity >= 1) {
-      progress_.result(it->display() + " " + outcome_word(it->outcome) + suffix);
+      progress_.result(it->display() + " " + outcome_word(it->outcome) + suffix, item_fields(*it, target));
     }
   }
   log::debug(1, "[" + target + "] " + phase + " applied in " + format_seconds(clock::now() - start));
@@ -397,7 +403,8 @@ void Engine::deploy_target(const TargetPlan& t, Totals& totals, std::vector<Json
     auto unchecked = [](Item* it) { return it->outcome == Outcome::Unchecked; };
     for (auto* list : {&rest, &late}) {
       for (Item* it : *list)
-        if (unchecked(it)) progress_.result(it->display() + " " + outcome_word(it->outcome) + ": " + it->note);
+        if (unchecked(it))
+          progress_.result(it->display() + " " + outcome_word(it->outcome) + ": " + it->note, item_fields(*it, t.name));
       list->erase(std::remove_if(list->begin(), list->end(), unchecked), list->end());
     }
   }
@@ -446,7 +453,7 @@ int run_deploy(const DeployOptions& o) {
   auto start = clock::now();
   Plan plan = make_plan(o);
   ClusterChoice cluster = choose_cluster(plan, o);
-  Progress progress(log::stderr_is_tty(), o.output.empty());
+  Progress progress(o.output.empty());
 
   std::string targets;
   for (const auto& t : plan.targets) targets += (targets.empty() ? "" : ", ") + t.name;

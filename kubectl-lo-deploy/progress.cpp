@@ -1,11 +1,6 @@
 #include "progress.hpp"
 
 #include <sys/ioctl.h>
-#include <unistd.h>
-
-#include <cstdio>
-
-#include "lo/log.hpp"
 
 namespace lo::deploy {
 namespace {
@@ -16,71 +11,39 @@ size_t terminal_width() {
   return 100;
 }
 
-void put(FILE* f, const std::string& s) {
-  std::fwrite(s.data(), 1, s.size(), f);
-  std::fflush(f);
-}
-
 }  // namespace
 
-Progress::Progress(bool tty, bool results_on_stdout) : tty_(tty), results_on_stdout_(results_on_stdout) {}
+Progress::Progress(bool results_on_stdout) : results_on_stdout_(results_on_stdout) {}
 
 Progress::~Progress() { clear_status(); }
 
-void Progress::erase_locked() {
-  if (tty_ && drawn_) {
-    put(stderr, "\r\033[K");
-    drawn_ = false;
-  }
+void Progress::note(const std::string& line, const log::Fields& fields) { log::note(line, fields); }
+
+void Progress::result(const std::string& line, const log::Fields& fields) {
+  if (results_on_stdout_) log::print(line);
+  else log::note(line, fields);
 }
 
-void Progress::draw_locked() {
-  if (!tty_ || status_.empty()) return;
-  std::string line = status_;
-  size_t width = terminal_width() - 1;
-  if (line.size() > width) line = line.substr(0, width - 3) + "...";
-  put(stderr, "\r\033[K" + log::dim(line));
-  drawn_ = true;
-  last_draw_ = std::chrono::steady_clock::now();
-}
+void Progress::ok(const std::string& line, const log::Fields& fields) { log::note(log::green("ok:") + " " + line, fields); }
 
-void Progress::note(const std::string& line) {
-  std::lock_guard<std::mutex> lock(mu_);
-  erase_locked();
-  put(stderr, line + "\n");
-}
-
-void Progress::result(const std::string& line) {
-  std::lock_guard<std::mutex> lock(mu_);
-  erase_locked();
-  std::fflush(stdout);
-  put(results_on_stdout_ ? stdout : stderr, line + "\n");
-}
-
-void Progress::ok(const std::string& line) {
-  std::lock_guard<std::mutex> lock(mu_);
-  erase_locked();
-  put(stderr, log::green("ok:") + " " + line + "\n");
-}
-
-void Progress::fail(const std::string& line) {
-  std::lock_guard<std::mutex> lock(mu_);
-  erase_locked();
-  put(stderr, log::red("fail:") + " " + line + "\n");
+void Progress::fail(const std::string& line, const log::Fields& fields) {
+  log::failure(log::red("fail:") + " " + line, fields);
 }
 
 void Progress::status(const std::string& line, bool force) {
-  std::lock_guard<std::mutex> lock(mu_);
-  status_ = line;
-  if (!tty_) return;
-  if (!force && drawn_ && std::chrono::steady_clock::now() - last_draw_ < std::chrono::milliseconds(80)) return;
-  draw_locked();
+  if (!tty()) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto now = std::chrono::steady_clock::now();
+    if (!force && now - last_draw_ < std::chrono::milliseconds(80)) return;
+    last_draw_ = now;
+  }
+  std::string shown = line;
+  size_t width = terminal_width() - 1;
+  if (shown.size() > width) shown = shown.substr(0, width - 3) + "...";
+  log::status(shown);
 }
 
-void Progress::clear_status() {
-  std::lock_guard<std::mutex> lock(mu_);
-  erase_locked();
-  status_.clear();
-}
+void Progress::clear_status() { log::clear_status(); }
 
 }  // namespace lo::deploy

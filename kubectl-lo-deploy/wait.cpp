@@ -33,6 +33,7 @@ WaitResult wait_healthy(KubeClient& client, std::vector<WaitItem>& items,
   for (const auto& [path, idx] : groups) {
     threads.emplace_back([&, path = path, idx = idx] {
       ListOptions lopts;
+      lopts.managed_fields = false;  // health reads status and spec only
       if (idx.size() == 1) lopts.field_selector = "metadata.name=" + items[idx[0]].name;
       auto handler = [&](const WatchEvent& ev) -> bool {
         if (ev.type == WatchEvent::Type::Reset) return false;
@@ -47,8 +48,8 @@ WaitResult wait_healthy(KubeClient& client, std::vector<WaitItem>& items,
                                : judge_health(it.resource.group, it.resource.kind, ev.object);
           Health before = it.health.state;
           it.health = h;
-          if (h.state != before && h.state == Health::Ready) progress.ok(it.display + ": " + h.message);
-          if (h.state != before && h.state == Health::Failed) progress.fail(it.display + ": " + h.message);
+          if (h.state != before && h.state == Health::Ready) progress.ok(it.display + ": " + h.message, {{"object", it.display}});
+          if (h.state != before && h.state == Health::Failed) progress.fail(it.display + ": " + h.message, {{"object", it.display}});
         }
         cv.notify_all();
         return all_of_state(idx, Health::Ready) || cancel.load();

@@ -130,21 +130,8 @@ void print_details(const Workspace& ws, const std::vector<AddonInfo>& list) {
   }
 }
 
-}  // namespace
-
-int addons(const Argv& args) {
-  auto flags = std::vector<Flag>{{"output", 'o', true, "FORMAT", "json for a machine-readable answer"}} + common_flags();
-  Args a(flags, args);
-  if (a.has("help")) {
-    std::cout << "List the addons spec.bootstrap can name: the project's (.lok8s/addons/, which hide lo's of\n"
-                 "the same name) and lo's own (from " << data_path("addons").string() << "),\n"
-                 "with their chart, version and values files. With NAMEs, everything about those addons.\n\n"
-                 "Usage:\n  kubectl lo addons [NAME...] [-o json]\n\nFlags:\n"
-              << format_flags(flags);
-    return kExitOk;
-  }
-  log::set_verbosity(verbosity(a));
-  std::string format = output_format(a, {"json", "text"}, "text");
+int addons(const cli::Args& a) {
+  std::string format = a.output("text");
   Workspace ws;
   try {
     ws = find_workspace(a.get("root"));
@@ -189,5 +176,19 @@ int addons(const Argv& args) {
   }
   return kExitOk;
 }
+
+}  // namespace
+
+const cli::Command addons_command{
+    .name = "addons",
+    .summary = "List the addons spec.bootstrap can name",
+    .usage = "[NAME...] [-o json]",
+    .about = "List the addons spec.bootstrap can name: the project's (.lok8s/addons/, which hide lo's of\n"
+             "the same name) and lo's own (share/lo/addons: where kubectl lo version -o json says lo's\n"
+             "data is), with their chart, version and values files. With NAMEs, everything about those\n"
+             "addons.",
+    .flags = [](cli::Options& o) { cli::output_flag(o, {"text", "json"}, "json for a machine-readable answer"); },
+    .run = addons,
+};
 
 }  // namespace lo::cmd

@@ -1,35 +1,28 @@
-// The commands of kubectl-lo. main.cpp parses nothing but the command word;
-// each command parses its own flags (cli.hpp) and returns an exit code.
+// The commands of kubectl-lo, one table entry each (lo/cli.hpp): its name,
+// help and flags next to its code. main.cpp lists them; the commands other
+// binaries serve (build, deploy, kind, registry) are entries there.
 #pragma once
 
-#include <string>
-#include <vector>
+#include "lo/cli.hpp"
 
 namespace lo::cmd {
 
-using Argv = std::vector<std::string>;
-
-int use(const Argv& args);
-int spec(const Argv& args);
-int lint(const Argv& args);
-int version(const Argv& args);
-int provision(const Argv& args);
-int destroy(const Argv& args);
-int status(const Argv& args);
-int kubeconfig(const Argv& args);
-int up(const Argv& args);
-int down(const Argv& args);
-int bootstrap(const Argv& args);
-int addons(const Argv& args);
-int services(const Argv& args);
-int tilt(const Argv& args);
-int capi(const Argv& args);
-int kubeone(const Argv& args);
-
-// Runs the sibling binary (kubectl-lo-build, lo-kind, ...) in place of this
-// process, with `args` passed on unchanged and `argv0` as its name (a
-// binary that serves two commands tells them apart by it). Returns only on
-// failure.
-int dispatch(const std::string& binary, const Argv& args, const std::string& argv0 = {});
+extern const cli::Command use_command;
+extern const cli::Command spec_command;
+extern const cli::Command lint_command;
+extern const cli::Command up_command;
+extern const cli::Command down_command;
+extern const cli::Command provision_command;
+extern const cli::Command destroy_command;
+extern const cli::Command status_command;
+extern const cli::Command kubeconfig_command;
+extern const cli::Command services_command;
+extern const cli::Command bootstrap_command;
+extern const cli::Command addons_command;
+extern const cli::Command tilt_command;
+extern const cli::Command capi_command;
+extern const cli::Command kubeone_command;
+extern const cli::Command version_command;
+extern const cli::Command completion_command;
 
 }  // namespace lo::cmd

@@ -18,14 +18,6 @@
 namespace lo::driver {
 namespace fs = std::filesystem;
 
-std::string sibling_program(const std::string& binary) {
-  fs::path sibling = self_exe_dir() / binary;
-  if (::access(sibling.c_str(), X_OK) == 0) return sibling.string();
-  if (auto p = find_program(binary)) return p->string();
-  throw Error("cannot find " + binary + " next to " + self_exe_dir().string() + " or on PATH",
-              "reinstall lo (kubectl krew install lo) so that all its binaries sit together");
-}
-
 int run_sibling(const std::string& binary, const std::vector<std::string>& args) {
   std::vector<std::string> argv{sibling_program(binary)};
   argv.insert(argv.end(), args.begin(), args.end());

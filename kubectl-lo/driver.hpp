@@ -56,10 +56,6 @@ class Driver {
 // The driver for the domain's kind. Throws lo::Error when there is none.
 std::unique_ptr<Driver> driver_for(const Context& c);
 
-// Where a sibling binary of kubectl-lo is: next to this executable (symlinks
-// resolved), else on PATH. Throws lo::Error when it is in neither place.
-std::string sibling_program(const std::string& binary);
-
 // Runs a sibling binary of kubectl-lo (lo-kind, lo-registry, ...) with `args`,
 // output passed through. Returns its exit code.
 int run_sibling(const std::string& binary, const std::vector<std::string>& args);

@@ -5,9 +5,7 @@
 #include "bootstrap/bootstrap.hpp"
 #include "commands.hpp"
 #include "driver.hpp"
-#include "lo/cli.hpp"
 #include "lo/defaults.hpp"
-#include "lo/duration.hpp"
 #include "lo/exec.hpp"
 #include "lo/fs.hpp"
 #include "lo/log.hpp"
@@ -19,42 +17,31 @@ using driver::Context;
 
 namespace {
 
-std::vector<Flag> flags_for(bool dry_run, bool bootstrap) {
-  auto f = common_flags() + domain_flags();
-  if (dry_run) {
-    f.push_back({"dry-run", 0, false, "", "print the exact ordered plan and change nothing"});
-    f.push_back({"force", 'f', false, "", "passed to drivers as LOK8S_FORCE=1"});
-    f.push_back({"timeout", 0, true, "DURATION", "how long a production driver waits for its cluster (Capi: 15m)"});
-  }
-  if (bootstrap) f.push_back({"skip-bootstrap", 0, false, "", "do not apply spec.bootstrap (run 'kubectl lo bootstrap' later)"});
-  return f;
+void lifecycle_flags(cli::Options& o) {
+  cli::domain_flag(o);
+  o.add_options()
+      ("dry-run", cli::boolean(), "print the exact ordered plan and change nothing")
+      ("force,f", cli::boolean(), "passed to drivers as LOK8S_FORCE=1")
+      ("timeout", cli::duration(false)->hint("give a positive duration such as 90s, 15m or 1h"),
+       "how long a production driver waits for its cluster (Capi: 15m)");
 }
 
-// Parses, loads and validates; prints help and returns nullopt for -h.
-std::optional<Context> context(const Argv& args, bool dry_run_flag, const std::string& usage, const std::string& about,
-                               bool* skip_bootstrap = nullptr) {
-  auto flags = flags_for(dry_run_flag, skip_bootstrap != nullptr);
-  Args a(flags, args);
-  if (skip_bootstrap) *skip_bootstrap = a.has("skip-bootstrap");
-  if (a.has("help")) {
-    std::cout << about << "\n\nUsage:\n  " << usage << "\n\nFlags:\n" << format_flags(flags);
-    return std::nullopt;
-  }
-  Context c;  // (an aggregate initializer here makes g++ 12 warn -Wmaybe-uninitialized)
-  c.ws = find_workspace(a.get("root"));
-  c.dry_run = a.has("dry-run");
-  c.force = a.has("force");
-  c.verbosity = verbosity(a);
-  if (auto t = a.get("timeout")) {
-    c.timeout = parse_duration(*t);
-    if (!c.timeout) throw UsageError("--timeout: '" + *t + "' is not a duration", "e.g. 90s, 10m, 1m30s");
-  }
-  log::set_verbosity(c.verbosity);
-  auto choice = choose_domain(c.ws, a.get("domain"), a.positionals(), false);
-  c.domain = load_domain(c.ws, choice.domain);
-  for (const auto& w : c.domain.spec.warnings) log::problem("kubectl lo", w);
-  if (c.domain.spec.kind == SpecKind::Lo) effective_spec(c.domain.spec);  // every spec error before any action
-  return c;
+// provision and up: the lifecycle flags and --skip-bootstrap.
+void provision_flags(cli::Options& o) {
+  lifecycle_flags(o);
+  o.add_options()("skip-bootstrap", cli::boolean(), "do not apply spec.bootstrap (run 'kubectl lo bootstrap' later)");
+}
+
+// Loads and validates the domain, every spec error before any action. The
+// context is made whole, from what was loaded: nothing in it is first made
+// empty and then overwritten.
+Context context(const cli::Args& a) {
+  Workspace ws = find_workspace(a.get("root"));
+  auto choice = choose_domain(ws, a.get("domain"), a.positionals(), false);
+  LoadedDomain domain = load_domain(ws, choice.domain);
+  for (const auto& w : domain.spec.warnings) log::problem("kubectl lo", w);
+  if (domain.spec.kind == SpecKind::Lo) effective_spec(domain.spec);
+  return Context{std::move(ws), std::move(domain), a.has("dry-run"), a.has("force"), a.verbosity(), a.get_duration("timeout")};
 }
 
 // The cluster domain behind a domain: itself, or a Deploy domain's clusterRef.
@@ -100,73 +87,115 @@ void provision_flow(const Context& c, bool skip_bootstrap) {
   }
 }
 
-}  // namespace
-
-int provision(const Argv& args) {
-  bool skip = false;
-  auto c = context(args, true, "kubectl lo provision [DOMAIN] [--dry-run] [--skip-bootstrap]",
-                   "Create the cluster of a domain with its kind's driver, then run post-provision and apply\n"
-                   "spec.bootstrap (kubectl lo bootstrap), unless the driver handled everything (exit 100).",
-                   &skip);
-  if (!c) return kExitOk;
-  provision_flow(*c, skip);
+int provision(const cli::Args& a) {
+  provision_flow(context(a), a.has("skip-bootstrap"));
   return kExitOk;
 }
 
-int destroy(const Argv& args) {
-  auto c = context(args, true, "kubectl lo destroy [DOMAIN] [--dry-run]",
-                   "Tear down the cluster of a domain with its kind's driver. Shared registry mirrors stay.");
-  if (!c) return kExitOk;
-  driver::driver_for(*c)->destroy(*c);
+int destroy(const cli::Args& a) {
+  Context c = context(a);
+  driver::driver_for(c)->destroy(c);
   return kExitOk;
 }
 
-int status(const Argv& args) {
-  auto c = context(args, false, "kubectl lo status [DOMAIN]",
-                   "Print the cluster status of a domain (Lo: Running or NotFound); a deployment domain\n"
-                   "reports the cluster of its clusterRef.");
-  if (!c) return kExitOk;
-  Context cl = cluster_of(*c);
+int status(const cli::Args& a) {
+  Context cl = cluster_of(context(a));
   std::cout << driver::driver_for(cl)->status(cl) << "\n";
   return kExitOk;
 }
 
-int kubeconfig(const Argv& args) {
-  auto c = context(args, false, "kubectl lo kubeconfig [DOMAIN]",
-                   "Print the path of the kubeconfig of a domain's cluster (written if needed).");
-  if (!c) return kExitOk;
-  Context cl = cluster_of(*c);
+int kubeconfig(const cli::Args& a) {
+  Context cl = cluster_of(context(a));
   std::cout << driver::driver_for(cl)->kubeconfig(cl) << "\n";
   return kExitOk;
 }
 
-int up(const Argv& args) {
-  bool skip = false;
-  auto c = context(args, true, "kubectl lo up [DOMAIN] [--dry-run] [--skip-bootstrap]",
-                   "The one-shot dev flow: provision the cluster, bootstrap it, then start Tilt for the domain\n"
-                   "in the background (kubectl lo tilt up; a running one reloads its Tiltfile instead).",
-                   &skip);
-  if (!c) return kExitOk;
-  provision_flow(*c, skip);
-  tilt::Launch l = tilt_launch(c->ws, c->domain.ref.name, std::nullopt);
+int up(const cli::Args& a) {
+  Context c = context(a);
+  provision_flow(c, a.has("skip-bootstrap"));
+  tilt::Launch l = tilt_launch(c.ws, c.domain.ref.name, std::nullopt);
   if (!find_program("tilt")) {  // the plan stops where the run would
-    log::note(std::string(c->dry_run ? "the cluster would be up." : "the cluster is up.") + " Tilt is not installed, so the live dev loop was not started:");
-    log::note("  install it (https://docs.tilt.dev/install.html), then run 'kubectl lo tilt up " + c->domain.ref.name + "'");
+    log::note(std::string(c.dry_run ? "the cluster would be up." : "the cluster is up.") +
+              " Tilt is not installed, so the live dev loop was not started:");
+    log::note("  install it (https://docs.tilt.dev/install.html), then run 'kubectl lo tilt up " + c.domain.ref.name + "'");
     return kExitOk;
   }
-  return tilt_up_or_attach(l, c->dry_run);
+  return tilt_up_or_attach(l, c.dry_run);
 }
 
-int down(const Argv& args) {
-  auto c = context(args, true, "kubectl lo down [DOMAIN] [--dry-run]",
-                   "Stop Tilt, delete the cluster, keep the shared registry mirrors.");
-  if (!c) return kExitOk;
-  if (auto t = tilt::running(c->ws, c->domain.ref.name)) {
-    if (c->dry_run) std::cout << "stop: tilt (pid " << t->pid << ")\n";
-    else if (tilt::stop(c->ws, c->domain.ref.name)) log::note("stopped tilt (pid " + std::to_string(t->pid) + ")");
+int down(const cli::Args& a) {
+  Context c = context(a);
+  if (auto t = tilt::running(c.ws, c.domain.ref.name)) {
+    if (c.dry_run) std::cout << "stop: tilt (pid " << t->pid << ")\n";
+    else if (tilt::stop(c.ws, c.domain.ref.name)) log::note("stopped tilt (pid " + std::to_string(t->pid) + ")");
   }
-  driver::driver_for(*c)->destroy(*c);
+  driver::driver_for(c)->destroy(c);
   return kExitOk;
 }
+
+}  // namespace
+
+const cli::Command provision_command{
+    .name = "provision",
+    .summary = "Create a domain's cluster with its driver",
+    .usage = "[DOMAIN] [--dry-run] [--skip-bootstrap]",
+    .about = "Create the cluster of a domain with its kind's driver, then run post-provision and apply\n"
+             "spec.bootstrap (kubectl lo bootstrap), unless the driver handled everything (exit 100).",
+    .flags = provision_flags,
+    .run = provision,
+    .words = cli::Words::Domain,
+};
+
+const cli::Command destroy_command{
+    .name = "destroy",
+    .summary = "Tear down a domain's cluster",
+    .usage = "[DOMAIN] [--dry-run]",
+    .about = "Tear down the cluster of a domain with its kind's driver. Shared registry mirrors stay.",
+    .flags = lifecycle_flags,
+    .run = destroy,
+    .words = cli::Words::Domain,
+};
+
+const cli::Command status_command{
+    .name = "status",
+    .summary = "Print a domain's cluster status",
+    .usage = "[DOMAIN]",
+    .about = "Print the cluster status of a domain (Lo: Running or NotFound); a deployment domain\n"
+             "reports the cluster of its clusterRef.",
+    .flags = cli::domain_flag,
+    .run = status,
+    .words = cli::Words::Domain,
+};
+
+const cli::Command kubeconfig_command{
+    .name = "kubeconfig",
+    .summary = "Print the path of a domain's kubeconfig",
+    .usage = "[DOMAIN]",
+    .about = "Print the path of the kubeconfig of a domain's cluster (written if needed).",
+    .flags = cli::domain_flag,
+    .run = kubeconfig,
+    .words = cli::Words::Domain,
+};
+
+const cli::Command up_command{
+    .name = "up",
+    .summary = "Provision, bootstrap and start Tilt: the one-shot dev flow",
+    .usage = "[DOMAIN] [--dry-run] [--skip-bootstrap]",
+    .about = "The one-shot dev flow: provision the cluster, bootstrap it, then start Tilt for the domain\n"
+             "in the background (kubectl lo tilt up; a running one reloads its Tiltfile instead).",
+    .flags = provision_flags,
+    .run = up,
+    .words = cli::Words::Domain,
+};
+
+const cli::Command down_command{
+    .name = "down",
+    .summary = "Stop Tilt and delete the cluster (shared registries stay)",
+    .usage = "[DOMAIN] [--dry-run]",
+    .about = "Stop Tilt, delete the cluster, keep the shared registry mirrors.",
+    .flags = lifecycle_flags,
+    .run = down,
+    .words = cli::Words::Domain,
+};
 
 }  // namespace lo::cmd

@@ -25,6 +25,7 @@
 #include "commands.hpp"
 #include "bootstrap/bootstrap.hpp"
 #include "lint_objects.hpp"
+#include "lo/addons.hpp"
 #include "lo/cli.hpp"
 #include "lo/fs.hpp"
 #include "lo/defaults.hpp"
@@ -220,23 +221,7 @@ void check_planes(std::map<std::string, DomainResult*>& by_name, const std::vect
   }
 }
 
-}  // namespace
-
-int lint(const Argv& args) {
-  auto flags = common_flags();
-  Args a(flags, args);
-  if (a.has("help")) {
-    std::cout << "Check specs, targets and the project layout: spec fields and defaults, folder names,\n"
-                 "bootstrap entries, target kustomizations, Deploy clusterRefs, one cluster per plane,\n"
-                 "and that dev clusters run the Kubernetes version of their production cluster. Warns about\n"
-                 "target objects without lok8s.dev/name or lok8s.dev/type (Tilt cannot route them) and\n"
-                 "Secrets with data or stringData in a target's files. Then the\n"
-                 "project's services.yaml (with its profile) and every service's lok8s.yaml.\n"
-                 "With no DOMAIN every domain is checked. Exit 1 when there is any error.\n\n"
-                 "Usage:\n  kubectl lo lint [DOMAIN...]\n\nFlags:\n"
-              << format_flags(flags);
-    return kExitOk;
-  }
+int lint(const cli::Args& a) {
   Workspace ws = find_workspace(a.get("root"));
   std::vector<DomainRef> all = list_domains(ws);
   std::set<std::string> selected;
@@ -302,5 +287,22 @@ int lint(const Argv& args) {
             << (errors == 1 ? " error, " : " errors, ") << warnings << (warnings == 1 ? " warning" : " warnings") << "\n";
   return errors ? kExitFailure : kExitOk;
 }
+
+}  // namespace
+
+const cli::Command lint_command{
+    .name = "lint",
+    .summary = "Check specs, targets and the project layout",
+    .usage = "[DOMAIN...]",
+    .about = "Check specs, targets and the project layout: spec fields and defaults, folder names,\n"
+             "bootstrap entries, target kustomizations, Deploy clusterRefs, one cluster per plane,\n"
+             "and that dev clusters run the Kubernetes version of their production cluster. Warns about\n"
+             "target objects without lok8s.dev/name or lok8s.dev/type (Tilt cannot route them) and\n"
+             "Secrets with data or stringData in a target's files. Then the\n"
+             "project's services.yaml (with its profile) and every service's lok8s.yaml.\n"
+             "With no DOMAIN every domain is checked. Exit 1 when there is any error.",
+    .run = lint,
+    .words = cli::Words::Domains,
+};
 
 }  // namespace lo::cmd

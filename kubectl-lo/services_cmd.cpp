@@ -70,27 +70,11 @@ int run_services(const ServicesOptions& o) {
   return kExitOk;
 }
 
-}  // namespace
-
-int services(const Argv& args) {
-  auto flags = common_flags() + std::vector<Flag>{
-                                    {"output", 'o', true, "FORMAT", "yaml or json: the whole effective configuration"},
-                                    {"service-file", 0, true, "NAME", "name of each service's config file (default lok8s.yaml)"},
-                                };
-  Args a(flags, args);
-  if (a.has("help")) {
-    std::cout << "Print the services of the project: services.yaml merged with services.default.yaml and\n"
-                 "services.<LOK8S_SERVICE_CONFIG>.yaml, checked (with each service's lok8s.yaml), every\n"
-                 "default filled in. Without -o, a table of the services and the image each one runs.\n\n"
-                 "Usage:\n  kubectl lo services [-o yaml|json]\n\nFlags:\n"
-              << format_flags(flags);
-    return kExitOk;
-  }
+int services(const cli::Args& a) {
   if (!a.positionals().empty()) throw UsageError("services takes no arguments, got '" + a.positionals()[0] + "'");
-  log::set_verbosity(verbosity(a));
   ServicesOptions o;
   o.root = a.get("root");
-  o.format = output_format(a, {"yaml", "json", "table"}, "table");
+  o.format = a.output("table");
   o.load = services::options_from_env();
   if (auto f = a.get("service-file")) {
     if (f->empty() || f->find('/') != std::string::npos)
@@ -99,5 +83,22 @@ int services(const Argv& args) {
   }
   return run_services(o);
 }
+
+}  // namespace
+
+const cli::Command services_command{
+    .name = "services",
+    .summary = "Print the project's services (services.yaml, profiles, lok8s.yaml), checked",
+    .usage = "[-o yaml|json]",
+    .about = "Print the services of the project: services.yaml merged with services.default.yaml and\n"
+             "services.<LOK8S_SERVICE_CONFIG>.yaml, checked (with each service's lok8s.yaml), every\n"
+             "default filled in. Without -o, a table of the services and the image each one runs.",
+    .flags =
+        [](cli::Options& o) {
+          cli::output_flag(o, {"yaml", "json", "table"}, "yaml or json: the whole effective configuration");
+          o.add_options()("service-file", cli::text("NAME"), "name of each service's config file (default lok8s.yaml)");
+        },
+    .run = services,
+};
 
 }  // namespace lo::cmd

@@ -3,26 +3,16 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "lo/cli.hpp"
 #include "lo/defaults.hpp"
 #include "lo/log.hpp"
 #include "lo/yaml_json.hpp"
 
 namespace lo::cmd {
 
-int spec(const Argv& args) {
-  auto flags = common_flags() + domain_flags() +
-               std::vector<Flag>{{"output", 'o', true, "FORMAT", "yaml (default) or json"}};
-  Args a(flags, args);
-  if (a.has("help")) {
-    std::cout << "Print the effective spec of a domain: the spec as written with every default filled in,\n"
-                 "in the same schema, so it can be pasted back as the spec.\n\n"
-                 "Usage:\n  kubectl lo spec [DOMAIN] [-o yaml|json]\n\nFlags:\n"
-              << format_flags(flags);
-    return kExitOk;
-  }
-  log::set_verbosity(verbosity(a));
-  std::string format = output_format(a, {"yaml", "json"}, "yaml");
+namespace {
+
+int spec(const cli::Args& a) {
+  std::string format = a.output("yaml");
   Workspace ws = find_workspace(a.get("root"));
   DomainChoice choice = choose_domain(ws, a.get("domain"), a.positionals(), false);
   LoadedDomain d = load_domain(ws, choice.domain);
@@ -33,5 +23,22 @@ int spec(const Argv& args) {
   else std::cout << json_to_yaml(out);
   return kExitOk;
 }
+
+}  // namespace
+
+const cli::Command spec_command{
+    .name = "spec",
+    .summary = "Print a domain's effective spec (defaults filled in)",
+    .usage = "[DOMAIN] [-o yaml|json]",
+    .about = "Print the effective spec of a domain: the spec as written with every default filled in,\n"
+             "in the same schema, so it can be pasted back as the spec.",
+    .flags =
+        [](cli::Options& o) {
+          cli::domain_flag(o);
+          cli::output_flag(o, {"yaml", "json"}, "yaml (default) or json");
+        },
+    .run = spec,
+    .words = cli::Words::Domain,
+};
 
 }  // namespace lo::cmd

@@ -1,7 +1,7 @@
 // kubectl lo tilt up|down|status|ci [DOMAIN]: one Tilt per domain, running
 // in the background (tilt_runtime.hpp). Argument parsing and messages; the
 // process work is in tilt_runtime.cpp.
-#include <algorithm>
+#include <cctype>
 #include <iostream>
 
 #include "commands.hpp"
@@ -16,29 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* kUsage = R"(Run Tilt for a domain: one Tilt per domain, in the background.
-
-Usage:
-  kubectl lo tilt up [DOMAIN] [--port N] [-- TILTFILE_ARGS...]
-  kubectl lo tilt down [DOMAIN]
-  kubectl lo tilt status [DOMAIN] [-o json]
-  kubectl lo tilt ci [DOMAIN] [--timeout DURATION] [-- TILTFILE_ARGS...]
-
-up      starts 'tilt up' with the project's Tiltfile in the project root, with
-        DOMAIN_NAME, KUBECONFIG (the domain's cluster) and TILT_PORT set, and
-        returns; Tilt's output goes to clusters/<domain>/.tilt/tilt.log. When
-        Tilt already runs for the domain, nothing new starts: it is asked to
-        reload its Tiltfile.
-down    stops that Tilt (what it applied stays in the cluster).
-status  says whether it runs, with its pid, port, URL and log.
-ci      runs 'tilt ci' in the foreground and exits with its status.
-
-Port: --port, else $TILT_PORT, else one derived from the domain in
-10351-10499 (the next free one when it is taken).
-
-Flags:
-)";
-
 struct TiltOptions {
   std::string verb;
   std::optional<std::string> root, domain, timeout, output;
@@ -46,48 +23,29 @@ struct TiltOptions {
   std::vector<std::string> positionals, tilt_args;
 };
 
-std::vector<Flag> flags() {
-  return common_flags() + domain_flags() +
-         std::vector<Flag>{{"port", 0, true, "N", "port of Tilt's web UI and API (up, ci)"},
-                           {"timeout", 0, true, "DURATION", "tilt ci's --timeout (ci)"},
-                           {"output", 'o', true, "FORMAT", "json (status)"}};
+// tilt ci --timeout: tilt's own Go duration; a plain number of seconds gets its unit.
+std::string go_duration(const std::string& text) {
+  return !text.empty() && std::isdigit(static_cast<unsigned char>(text.back())) ? text + "s" : text;
 }
 
-TiltOptions parse(const Argv& args) {
+TiltOptions options(const cli::Args& a) {
   TiltOptions o;
-  Argv words = args;
-  auto dash = std::find(words.begin(), words.end(), "--");
-  if (dash != words.end()) {
-    o.tilt_args.assign(dash + 1, words.end());
-    words.erase(dash, words.end());
-  }
-  auto f = flags();
-  Args a(f, words);
-  if (a.has("help") || a.positionals().empty()) {
-    std::cout << kUsage << format_flags(f);
-    if (!a.has("help")) throw UsageError("kubectl lo tilt needs a verb: up, down, status or ci");
-    o.verb = "help";
-    return o;
-  }
-  o.verb = a.positionals().front();
-  o.positionals.assign(a.positionals().begin() + 1, a.positionals().end());
+  std::vector<std::string> words = a.before_dashes();
+  o.tilt_args = a.after_dashes();
+  if (words.empty()) throw UsageError("kubectl lo tilt needs a verb: up, down, status or ci", "see 'kubectl lo tilt --help'");
+  o.verb = words.front();
+  o.positionals.assign(words.begin() + 1, words.end());
   o.root = a.get("root");
   o.domain = a.get("domain");
-  o.timeout = a.get("timeout");
+  if (auto t = a.get("timeout")) o.timeout = go_duration(*t);
   o.output = a.get("output");
-  if (auto p = a.get("port")) {
-    char* end = nullptr;
-    long v = std::strtol(p->c_str(), &end, 10);
-    if (p->empty() || *end != '\0' || v < 1 || v > 65535) throw UsageError("invalid --port '" + *p + "'", "give a port from 1 to 65535");
-    o.port = static_cast<int>(v);
-  }
+  if (auto p = a.get_number("port")) o.port = static_cast<int>(*p);
   if (o.verb != "up" && o.verb != "down" && o.verb != "status" && o.verb != "ci")
     throw UsageError("unknown tilt verb \"" + o.verb + "\"", "verbs: up, down, status, ci");
   if (!o.tilt_args.empty() && o.verb != "up" && o.verb != "ci") throw UsageError("only up and ci take Tiltfile arguments after --");
   if (o.timeout && o.verb != "ci") throw UsageError("--timeout goes with ci");
   if (o.output && o.verb != "status") throw UsageError("-o goes with status");
   if (o.port && o.verb != "up" && o.verb != "ci") throw UsageError("--port goes with up or ci");
-  log::set_verbosity(verbosity(a));
   return o;
 }
 
@@ -143,9 +101,10 @@ int tilt_up_or_attach(const tilt::Launch& l, bool dry_run) {
   return kExitOk;
 }
 
-int tilt(const Argv& args) {
-  TiltOptions o = parse(args);
-  if (o.verb == "help") return kExitOk;
+namespace {
+
+int tilt(const cli::Args& a) {
+  TiltOptions o = options(a);
   Workspace ws = find_workspace(o.root);
   DomainChoice choice = choose_domain(ws, o.domain, o.positionals, false);
   const std::string& domain = choice.domain;
@@ -157,8 +116,6 @@ int tilt(const Argv& args) {
   }
   if (o.verb == "status") {
     auto r = tilt::running(ws, domain);
-    if (o.output && *o.output != "json" && *o.output != "text")
-      throw UsageError("invalid output format '" + *o.output + "'", "status takes -o json");
     if (o.output && *o.output == "json") {
       Json j = r ? tilt::to_json(*r) : Json{{"domain", domain}};
       j["running"] = r.has_value();
@@ -181,5 +138,47 @@ int tilt(const Argv& args) {
   }
   return tilt_up_or_attach(l, false);
 }
+
+const cli::Verb kVerbs[] = {
+    {"up", "start Tilt in the background, or reload the one that runs"},
+    {"down", "stop the domain's Tilt"},
+    {"status", "whether it runs: pid, port, URL, log"},
+    {"ci", "run tilt ci in the foreground"},
+};
+
+}  // namespace
+
+const cli::Command tilt_command{
+    .name = "tilt",
+    .summary = "Run Tilt for a domain: up, down, status, ci (one Tilt per domain)",
+    .usage = "up [DOMAIN] [--port N] [-- TILTFILE_ARGS...]\n"
+             "down [DOMAIN]\n"
+             "status [DOMAIN] [-o json]\n"
+             "ci [DOMAIN] [--timeout DURATION] [-- TILTFILE_ARGS...]",
+    .about = "Run Tilt for a domain: one Tilt per domain, in the background.\n"
+             "\n"
+             "up      starts 'tilt up' with the project's Tiltfile in the project root, with\n"
+             "        DOMAIN_NAME, KUBECONFIG (the domain's cluster) and TILT_PORT set, and\n"
+             "        returns; Tilt's output goes to clusters/<domain>/.tilt/tilt.log. When\n"
+             "        Tilt already runs for the domain, nothing new starts: it is asked to\n"
+             "        reload its Tiltfile.\n"
+             "down    stops that Tilt (what it applied stays in the cluster).\n"
+             "status  says whether it runs, with its pid, port, URL and log.\n"
+             "ci      runs 'tilt ci' in the foreground and exits with its status.\n"
+             "\n"
+             "Port: --port, else $TILT_PORT, else one derived from the domain in\n"
+             "10351-10499 (the next free one when it is taken).",
+    .flags =
+        [](cli::Options& o) {
+          cli::domain_flag(o);
+          o.add_options()
+              ("port", cli::number("N", 1, 65535)->hint("give a port from 1 to 65535"), "port of Tilt's web UI and API (up, ci)")
+              ("timeout", cli::duration(false), "tilt ci's --timeout (ci)");
+          cli::output_flag(o, {"text", "json"}, "json (status)");
+        },
+    .run = tilt,
+    .words = cli::Words::VerbThenDomain,
+    .verbs = kVerbs,
+};
 
 }  // namespace lo::cmd

@@ -4,7 +4,6 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "lo/cli.hpp"
 #include "lo/log.hpp"
 #include "lo/spec.hpp"
 #include "lo/yaml_json.hpp"
@@ -25,17 +24,10 @@ std::string describe(const Workspace& ws, const DomainRef& d) {
 
 }  // namespace
 
-int use(const Argv& args) {
-  auto flags = common_flags() + std::vector<Flag>{{"output", 'o', true, "FORMAT", "json for a machine-readable list"}};
-  Args a(flags, args);
-  if (a.has("help")) {
-    std::cout << "Set the active domain (stored in clusters/.active), or with no DOMAIN show the active\n"
-                 "domain and list every domain of the project with its kind.\n\n"
-                 "Usage:\n  kubectl lo use [DOMAIN]\n\nFlags:\n"
-              << format_flags(flags);
-    return kExitOk;
-  }
-  std::string format = output_format(a, {"json", "text"}, "text");
+namespace {
+
+int use(const cli::Args& a) {
+  std::string format = a.output("text");
   Workspace ws = find_workspace(a.get("root"));
   if (a.positionals().size() > 1) throw UsageError("too many arguments: " + a.positionals()[1], "use takes one DOMAIN");
   if (a.positionals().size() == 1) {
@@ -78,5 +70,18 @@ int use(const Argv& args) {
               << describe(ws, d) << "\n";
   return kExitOk;
 }
+
+}  // namespace
+
+const cli::Command use_command{
+    .name = "use",
+    .summary = "Set or show the active domain, list the domains",
+    .usage = "[DOMAIN]",
+    .about = "Set the active domain (stored in clusters/.active), or with no DOMAIN show the active\n"
+             "domain and list every domain of the project with its kind.",
+    .flags = [](cli::Options& o) { cli::output_flag(o, {"text", "json"}, "json for a machine-readable list"); },
+    .run = use,
+    .words = cli::Words::Domain,
+};
 
 }  // namespace lo::cmd

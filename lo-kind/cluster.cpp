@@ -7,7 +7,6 @@
 #include <sstream>
 
 #include "kind.hpp"
-#include "lo/cli.hpp"
 #include "lo/docker.hpp"
 #include "lo/fs.hpp"
 #include "lo/log.hpp"
@@ -25,13 +24,12 @@ struct Common {
   bool dry_run = false;
 };
 
-std::vector<Flag> lifecycle_flags(bool with_dry_run) {
-  auto f = common_flags() + domain_flags();
-  if (with_dry_run) f.push_back({"dry-run", 0, false, "", "print the exact ordered plan and change nothing"});
-  return f;
+void dry_run_flags(cli::Options& o) {
+  cli::domain_flag(o);
+  o.add_options()("dry-run", cli::boolean(), "print the exact ordered plan and change nothing");
 }
 
-Common setup(const Args& a) {
+Common setup(const cli::Args& a) {
   Workspace ws = find_workspace(a.get("root"));
   auto choice = choose_domain(ws, a.get("domain"), a.positionals(), false);
   return Common{ws, load_target(ws, choice.domain), a.has("dry-run")};
@@ -147,21 +145,10 @@ void write_oidc(Runner& run, const Target& t, bool cluster_exists) {
              "OIDC is wired when the cluster is created: 'kubectl lo destroy " + t.domain + "' and provision again");
 }
 
-}  // namespace
-
-int cmd_create(const std::vector<std::string>& args) {
-  auto flags = lifecycle_flags(true);
-  Args a(flags, args);
-  if (a.has("help")) {
-    std::cout << "Create the kind cluster of a Lo domain: its Docker network, the containerd certs.d tree,\n"
-                 "the cluster (skipped when it exists), nodes joined to the shared registry network, the\n"
-                 "kubeconfig (0600), and the registry and DNS ConfigMaps. Idempotent.\n\n"
-                 "Usage:\n  lo-kind create [DOMAIN] [--dry-run]\n\nFlags:\n" << format_flags(flags);
-    return kExitOk;
-  }
+int create(const cli::Args& a) {
   Common c = setup(a);
   const Target& t = c.target;
-  Runner run(c.dry_run, c.dry_run ? std::cout : std::cerr);
+  Runner run(c.dry_run);
   if (c.dry_run) run.note("plan for kind cluster " + t.cluster() + " of " + t.domain + " (nothing is changed)");
   // The same network lo-registry makes (one definition: lo/docker.hpp); in
   // a dry run of `kubectl lo provision`, the plan already has it.
@@ -198,51 +185,29 @@ int cmd_create(const std::vector<std::string>& args) {
     ClusterObjects live(tmp.path);
     apply_cluster_objects(run, t, live);
   }
-  if (!c.dry_run) std::cerr << "kind cluster " << t.cluster() << " is ready; kubeconfig: " << t.kubeconfig().string() << "\n";
+  if (!c.dry_run) log::note("kind cluster " + t.cluster() + " is ready; kubeconfig: " + t.kubeconfig().string());
   return kExitOk;
 }
 
-int cmd_delete(const std::vector<std::string>& args) {
-  auto flags = lifecycle_flags(true);
-  Args a(flags, args);
-  if (a.has("help")) {
-    std::cout << "Delete the kind cluster of a Lo domain. Its network, registries, certs.d tree and\n"
-                 "kubeconfig stay (registries are lo-registry's).\n\n"
-                 "Usage:\n  lo-kind delete [DOMAIN] [--dry-run]\n\nFlags:\n" << format_flags(flags);
-    return kExitOk;
-  }
+int delete_cluster(const cli::Args& a) {
   Common c = setup(a);
-  Runner run(c.dry_run, c.dry_run ? std::cout : std::cerr);
+  Runner run(c.dry_run);
   if (!cluster_exists(run, c.target.cluster())) {
-    std::cerr << "kind cluster " << c.target.cluster() << " does not exist; nothing to delete\n";
+    log::note("kind cluster " + c.target.cluster() + " does not exist; nothing to delete");
     return kExitOk;
   }
   run.change("delete kind cluster " + c.target.cluster(), {"kind", "delete", "cluster", "--name", c.target.cluster()});
   return kExitOk;
 }
 
-int cmd_status(const std::vector<std::string>& args) {
-  auto flags = lifecycle_flags(false);
-  Args a(flags, args);
-  if (a.has("help")) {
-    std::cout << "Print Running or NotFound for the kind cluster of a Lo domain.\n\n"
-                 "Usage:\n  lo-kind status [DOMAIN]\n\nFlags:\n" << format_flags(flags);
-    return kExitOk;
-  }
+int status(const cli::Args& a) {
   Common c = setup(a);
-  Runner run(false, std::cerr);
+  Runner run(false);
   std::cout << (cluster_exists(run, c.target.cluster()) ? "Running" : "NotFound") << "\n";
   return kExitOk;
 }
 
-int cmd_kubeconfig(const std::vector<std::string>& args) {
-  auto flags = lifecycle_flags(false);
-  Args a(flags, args);
-  if (a.has("help")) {
-    std::cout << "Write the kubeconfig of a Lo domain's kind cluster to .kubeconfig/<name>.yaml (0600)\n"
-                 "and print its path.\n\nUsage:\n  lo-kind kubeconfig [DOMAIN]\n\nFlags:\n" << format_flags(flags);
-    return kExitOk;
-  }
+int kubeconfig(const cli::Args& a) {
   Common c = setup(a);
   std::ostringstream quiet;
   Runner run(false, quiet);
@@ -252,5 +217,51 @@ int cmd_kubeconfig(const std::vector<std::string>& args) {
   std::cout << c.target.kubeconfig().string() << "\n";
   return kExitOk;
 }
+
+}  // namespace
+
+const cli::Command create_command{
+    .name = "create",
+    .summary = "Create the network, certs.d, kind cluster, kubeconfig and registry ConfigMaps",
+    .usage = "[DOMAIN] [--dry-run]",
+    .about = "Create the kind cluster of a Lo domain: its Docker network, the containerd certs.d tree,\n"
+             "the cluster (skipped when it exists), nodes joined to the shared registry network, the\n"
+             "kubeconfig (0600), and the registry and DNS ConfigMaps. Idempotent.",
+    .flags = dry_run_flags,
+    .run = create,
+    .words = cli::Words::Domain,
+};
+
+const cli::Command delete_command{
+    .name = "delete",
+    .summary = "Delete the kind cluster",
+    .usage = "[DOMAIN] [--dry-run]",
+    .about = "Delete the kind cluster of a Lo domain. Its network, registries, certs.d tree and\n"
+             "kubeconfig stay (registries are lo-registry's).",
+    .flags = dry_run_flags,
+    .run = delete_cluster,
+    .words = cli::Words::Domain,
+};
+
+const cli::Command status_command{
+    .name = "status",
+    .summary = "Print Running or NotFound",
+    .usage = "[DOMAIN]",
+    .about = "Print Running or NotFound for the kind cluster of a Lo domain.",
+    .flags = cli::domain_flag,
+    .run = status,
+    .words = cli::Words::Domain,
+};
+
+const cli::Command kubeconfig_command{
+    .name = "kubeconfig",
+    .summary = "Write the kubeconfig (0600) and print its path",
+    .usage = "[DOMAIN]",
+    .about = "Write the kubeconfig of a Lo domain's kind cluster to .kubeconfig/<name>.yaml (0600)\n"
+             "and print its path.",
+    .flags = cli::domain_flag,
+    .run = kubeconfig,
+    .words = cli::Words::Domain,
+};
 
 }  // namespace lo::kind

@@ -3,7 +3,6 @@
 #include <set>
 
 #include "kind.hpp"
-#include "lo/cli.hpp"
 #include "lo/fs.hpp"
 #include "lo/log.hpp"
 #include "lo/runner.hpp"
@@ -20,19 +19,16 @@ Target load_target(const Workspace& ws, const std::string& domain) {
   return t;
 }
 
-int cmd_config(const std::vector<std::string>& args) {
-  auto flags = common_flags() + domain_flags();
-  Args a(flags, args);
-  if (a.has("help")) {
-    std::cout << "Print the kind cluster config of a Lo domain, rendered from its effective spec.\n\n"
-                 "Usage:\n  lo-kind config [DOMAIN]\n\nFlags:\n" << format_flags(flags);
-    return kExitOk;
-  }
+namespace {
+
+int config(const cli::Args& a) {
   Workspace ws = find_workspace(a.get("root"));
   auto choice = choose_domain(ws, a.get("domain"), a.positionals(), false);
   std::cout << render_config(load_target(ws, choice.domain));
   return kExitOk;
 }
+
+}  // namespace
 
 // Writes the certs.d tree in place: the folder itself is never replaced (kind
 // nodes bind-mount it, so its inode must stay), stale entries are removed,
@@ -66,28 +62,49 @@ void write_certs_d(Runner& run, const Target& t, const fs::path& dir) {
     run.write_file("containerd hosts for " + rel.substr(0, rel.find('/')), dir / rel, content);
 }
 
-int cmd_certs_d(const std::vector<std::string>& args) {
-  auto flags = common_flags() + domain_flags() +
-               std::vector<Flag>{{"out", 0, true, "DIR", "write the tree here (default: clusters/<domain>/.containerd/certs.d)"},
-                                 {"dry-run", 0, false, "", "print what would be written and change nothing"}};
-  Args a(flags, args);
-  if (a.has("help")) {
-    std::cout << "Write the containerd certs.d tree of a Lo domain: one hosts.toml per registry hostname\n"
-                 "and per registry address; plain mode uses http:// with skip_verify, TLS mode https://\n"
-                 "with the dev CA copied into the tree.\n\n"
-                 "Usage:\n  lo-kind certs-d [DOMAIN] [--out DIR] [--dry-run]\n\nFlags:\n" << format_flags(flags);
-    return kExitOk;
-  }
+namespace {
+
+int certs_d(const cli::Args& a) {
   Workspace ws = find_workspace(a.get("root"));
   auto choice = choose_domain(ws, a.get("domain"), a.positionals(), false);
   Target t = load_target(ws, choice.domain);
   fs::path dir = a.get("out") ? fs::absolute(*a.get("out")) : t.certs_d();
-  Runner run(a.has("dry-run"), a.has("dry-run") ? std::cout : std::cerr);
+  Runner run(a.has("dry-run"));
   std::error_code ec;
   if (!a.has("dry-run")) fs::create_directories(dir, ec);
   if (ec) throw Error(Location{dir.string()}, "cannot create folder: " + ec.message());
   write_certs_d(run, t, dir);
   return kExitOk;
 }
+
+}  // namespace
+
+const cli::Command config_command{
+    .name = "config",
+    .summary = "Print the kind cluster config rendered from the effective spec",
+    .usage = "[DOMAIN]",
+    .about = "Print the kind cluster config of a Lo domain, rendered from its effective spec.",
+    .flags = cli::domain_flag,
+    .run = config,
+    .words = cli::Words::Domain,
+};
+
+const cli::Command certs_d_command{
+    .name = "certs-d",
+    .summary = "Write the containerd certs.d tree (registry hosts)",
+    .usage = "[DOMAIN] [--out DIR] [--dry-run]",
+    .about = "Write the containerd certs.d tree of a Lo domain: one hosts.toml per registry hostname\n"
+             "and per registry address; plain mode uses http:// with skip_verify, TLS mode https://\n"
+             "with the dev CA copied into the tree.",
+    .flags =
+        [](cli::Options& o) {
+          cli::domain_flag(o);
+          o.add_options()
+              ("out", cli::text("DIR", cli::Complete::Folder), "write the tree here (default: clusters/<domain>/.containerd/certs.d)")
+              ("dry-run", cli::boolean(), "print what would be written and change nothing");
+        },
+    .run = certs_d,
+    .words = cli::Words::Domain,
+};
 
 }  // namespace lo::kind

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "lo/cli.hpp"
 #include "lo/defaults.hpp"
 #include "lo/kube_client.hpp"
 #include "lo/spec.hpp"
@@ -101,11 +102,12 @@ nlohmann::ordered_json coredns_external_service(const EffectiveSpec& eff);
 // restart when the configuration changed, and coredns-external.
 void apply_coredns(lo::Runner& run, const Target& t, ClusterObjects& objects, const nlohmann::ordered_json& custom_data);
 
-int cmd_config(const std::vector<std::string>& args);
-int cmd_certs_d(const std::vector<std::string>& args);
-int cmd_create(const std::vector<std::string>& args);
-int cmd_delete(const std::vector<std::string>& args);
-int cmd_status(const std::vector<std::string>& args);
-int cmd_kubeconfig(const std::vector<std::string>& args);
+// The commands (lo/cli.hpp), listed by main.cpp.
+extern const lo::cli::Command config_command;
+extern const lo::cli::Command certs_d_command;
+extern const lo::cli::Command create_command;
+extern const lo::cli::Command delete_command;
+extern const lo::cli::Command status_command;
+extern const lo::cli::Command kubeconfig_command;
 
 }  // namespace lo::kind

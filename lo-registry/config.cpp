@@ -18,7 +18,6 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "lo/cli.hpp"
 #include "lo/fs.hpp"
 #include "lo/log.hpp"
 #include "lo/sha256.hpp"
@@ -45,21 +44,18 @@ Target load_target(const std::optional<std::string>& root, const std::optional<s
   return t;
 }
 
-std::optional<Invocation> parse(const std::vector<std::string>& args, const std::string& usage, bool takes_output) {
-  std::vector<Flag> flags = common_flags() + domain_flags() +
-                            std::vector<Flag>{{"shared", 'S', false, "", "also act on the shared pull-through mirrors"},
-                                              {"dry-run", 0, false, "", "print the exact plan (docker commands, files) and change nothing"}};
-  if (takes_output) flags.push_back({"output", 'o', true, "FORMAT", "table (default) or json"});
-  Args a(flags, args);
-  if (a.has("help")) {
-    std::cout << usage << "\nFlags:\n" << format_flags(flags);
-    return std::nullopt;
-  }
-  if (auto v = a.get("v")) log::set_verbosity(verbosity(a));
+void lifecycle_flags(cli::Options& o) {
+  cli::domain_flag(o);
+  o.add_options()
+      ("shared,S", cli::boolean(), "also act on the shared pull-through mirrors")
+      ("dry-run", cli::boolean(), "print the exact plan (docker commands, files) and change nothing");
+}
+
+Invocation invocation(const cli::Args& a, bool takes_output) {
   Invocation inv;
   inv.opt.shared = a.has("shared");
   inv.opt.dry_run = a.has("dry-run");
-  if (takes_output) inv.opt.output = output_format(a, {"table", "json"}, "table");
+  if (takes_output) inv.opt.output = a.output("table");
   inv.target = load_target(a.get("root"), a.get("domain"), a.positionals());
   return inv;
 }

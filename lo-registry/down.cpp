@@ -21,22 +21,11 @@ namespace lo::registry {
 
 namespace {
 
-const char* kDownUsage =
-    "Stop the registries of a Lo domain (their containers); data volumes are kept.\n"
-    "Shared pull-through mirrors are kept unless --shared is given.\n\n"
-    "Usage:\n  lo-registry down [DOMAIN] [--shared] [--dry-run]\n  kubectl lo registry down [DOMAIN]\n";
-
-const char* kCleanUsage =
-    "Remove the registries of a Lo domain with their data volumes. With --shared, also the shared\n"
-    "pull-through mirrors, their volumes and the shared registry network (when nothing else is attached).\n\n"
-    "Usage:\n  lo-registry clean [DOMAIN] [--shared] [--dry-run]\n  kubectl lo registry clean [DOMAIN]\n";
-
-int teardown(const std::vector<std::string>& args, bool volumes) {
-  auto inv = parse(args, volumes ? kCleanUsage : kDownUsage, false);
-  if (!inv) return kExitOk;
-  const Target& t = inv->target;
-  bool shared = inv->opt.shared;
-  Runner runner(inv->opt.dry_run, inv->opt.dry_run ? std::cout : std::cerr);
+int teardown(const cli::Args& a, bool volumes) {
+  auto inv = invocation(a, false);
+  const Target& t = inv.target;
+  bool shared = inv.opt.shared;
+  Runner runner(inv.opt.dry_run);
   docker::Docker d(runner);
 
   auto have = registry_containers(d);
@@ -83,7 +72,28 @@ int teardown(const std::vector<std::string>& args, bool volumes) {
 
 }  // namespace
 
-int cmd_down(const std::vector<std::string>& args) { return teardown(args, false); }
-int cmd_clean(const std::vector<std::string>& args) { return teardown(args, true); }
+const cli::Command down_command{
+    .name = "down",
+    .summary = "Remove the registry containers, keep their data (--shared: also the shared mirrors)",
+    .usage = "[DOMAIN] [--shared] [--dry-run]",
+    .about = "Stop the registries of a Lo domain (their containers); data volumes are kept.\n"
+             "Shared pull-through mirrors are kept unless --shared is given.",
+    .flags = lifecycle_flags,
+    .run = [](const cli::Args& a) { return teardown(a, false); },
+    .words = cli::Words::Domain,
+    .alias = "d",
+};
+
+const cli::Command clean_command{
+    .name = "clean",
+    .summary = "Remove the registry containers and their data (--shared: also shared mirrors and network)",
+    .usage = "[DOMAIN] [--shared] [--dry-run]",
+    .about = "Remove the registries of a Lo domain with their data volumes. With --shared, also the shared\n"
+             "pull-through mirrors, their volumes and the shared registry network (when nothing else is attached).",
+    .flags = lifecycle_flags,
+    .run = [](const cli::Args& a) { return teardown(a, true); },
+    .words = cli::Words::Domain,
+    .alias = "c",
+};
 
 }  // namespace lo::registry

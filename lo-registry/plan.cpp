@@ -5,7 +5,6 @@
 
 #include <iostream>
 
-#include "lo/cli.hpp"
 #include "lo/defaults.hpp"
 #include "lo/log.hpp"
 #include "lo/table.hpp"
@@ -13,17 +12,10 @@
 
 namespace lo::registry {
 
-int plan(const std::vector<std::string>& args) {
-  auto flags = common_flags() + domain_flags() +
-               std::vector<Flag>{{"output", 'o', true, "FORMAT", "table (default), json or yaml"}};
-  Args a(flags, args);
-  if (a.has("help")) {
-    std::cout << "Print the registry plan of a Lo domain: one entry per registry container.\n\n"
-                 "Usage:\n  lo-registry plan [DOMAIN] [-o table|json|yaml]\n  kubectl lo registry plan [DOMAIN]\n\nFlags:\n"
-              << format_flags(flags);
-    return kExitOk;
-  }
-  std::string format = output_format(a, {"table", "json", "yaml"}, "table");
+namespace {
+
+int plan(const cli::Args& a) {
+  std::string format = a.output("table");
   Workspace ws = find_workspace(a.get("root"));
   DomainChoice choice = choose_domain(ws, a.get("domain"), a.positionals(), false);
   LoadedDomain d = load_domain(ws, choice.domain);
@@ -54,5 +46,21 @@ int plan(const std::vector<std::string>& args) {
   }
   return kExitOk;
 }
+
+}  // namespace
+
+const cli::Command plan_command{
+    .name = "plan",
+    .summary = "Print the registry plan of the effective spec (nothing is started)",
+    .usage = "[DOMAIN] [-o table|json|yaml]",
+    .about = "Print the registry plan of a Lo domain: one entry per registry container.",
+    .flags =
+        [](cli::Options& o) {
+          cli::domain_flag(o);
+          cli::output_flag(o, {"table", "json", "yaml"}, "table (default), json or yaml");
+        },
+    .run = plan,
+    .words = cli::Words::Domain,
+};
 
 }  // namespace lo::registry

@@ -1,7 +1,8 @@
+// lo-registry plan: the registries of the effective spec (plan.cpp).
 #pragma once
-#include <string>
-#include <vector>
+
+#include "lo/cli.hpp"
 
 namespace lo::registry {
-int plan(const std::vector<std::string>& args);
+extern const cli::Command plan_command;
 }

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "lo/certs.hpp"
+#include "lo/cli.hpp"
 #include "lo/defaults.hpp"
 #include "lo/docker.hpp"
 #include "lo/runner.hpp"
@@ -67,9 +68,11 @@ struct Invocation {
   Options opt;
   Target target;
 };
-// Parses the flags of a lifecycle command and loads its domain. nullopt
-// when -h/--help printed the help (`usage`: the text above the flags).
-std::optional<Invocation> parse(const std::vector<std::string>& args, const std::string& usage, bool takes_output);
+// The flags of the lifecycle commands: --domain, -S/--shared, --dry-run
+// (status adds -o).
+void lifecycle_flags(cli::Options& o);
+// Reads those flags and loads the domain.
+Invocation invocation(const cli::Args& a, bool takes_output);
 
 // --- config.cpp ---------------------------------------------------------------
 // The image of the registry containers: LOK8S_REGISTRY_IMAGE when set (a
@@ -139,10 +142,10 @@ void wait_until_answering(Runner& runner, docker::Docker& d, const std::vector<R
 // most `n` lines, and the last panic or error line kept even when older.
 std::vector<std::string> log_excerpt(const std::string& log, size_t n);
 
-// --- commands --------------------------------------------------------------------
-int cmd_up(const std::vector<std::string>& args);
-int cmd_down(const std::vector<std::string>& args);
-int cmd_clean(const std::vector<std::string>& args);
-int cmd_status(const std::vector<std::string>& args);
+// --- commands (lo/cli.hpp), listed by main.cpp -----------------------------------
+extern const cli::Command up_command;
+extern const cli::Command down_command;
+extern const cli::Command clean_command;
+extern const cli::Command status_command;
 
 }  // namespace lo::registry

@@ -19,20 +19,11 @@ namespace lo::registry {
 
 namespace {
 
-const char* kStatusUsage =
-    "Show the registries of a Lo domain: one line per registry with its container's state (Docker's\n"
-    "word: running, restarting, exited, ...), the verdict of its health check, how often Docker\n"
-    "restarted it, and its address.\n\n"
-    "Usage:\n  lo-registry status [DOMAIN] [-o table|json]\n  kubectl lo registry status [DOMAIN]\n";
-
-}  // namespace
-
-int cmd_status(const std::vector<std::string>& args) {
-  auto inv = parse(args, kStatusUsage, true);
-  if (!inv) return kExitOk;
-  const Target& t = inv->target;
+int status(const cli::Args& a) {
+  auto inv = invocation(a, true);
+  const Target& t = inv.target;
   // Status only reads; a "dry run" of it is the same thing.
-  Runner runner(false, std::cerr);
+  Runner runner(false);
   docker::Docker d(runner);
   auto have = registry_containers(d);
 
@@ -59,7 +50,7 @@ int cmd_status(const std::vector<std::string>& args) {
     rows.push_back({r.name + (r.shared ? " (shared)" : ""), to_string(r.role), r.container, state,
                     health.empty() ? "-" : health, there ? std::to_string(restarts) : "-", address, r.network});
   }
-  if (inv->opt.output == "json") {
+  if (inv.opt.output == "json") {
     std::cout << list.dump(2) << "\n";
     return kExitOk;
   }
@@ -82,5 +73,24 @@ int cmd_status(const std::vector<std::string>& args) {
   }
   return kExitOk;
 }
+
+}  // namespace
+
+const cli::Command status_command{
+    .name = "status",
+    .summary = "Show each registry's container state, health and address",
+    .usage = "[DOMAIN] [-o table|json]",
+    .about = "Show the registries of a Lo domain: one line per registry with its container's state (Docker's\n"
+             "word: running, restarting, exited, ...), the verdict of its health check, how often Docker\n"
+             "restarted it, and its address.",
+    .flags =
+        [](cli::Options& o) {
+          lifecycle_flags(o);
+          cli::output_flag(o, {"table", "json"}, "table (default) or json");
+        },
+    .run = status,
+    .words = cli::Words::Domain,
+    .alias = "s",
+};
 
 }  // namespace lo::registry

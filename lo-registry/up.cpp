@@ -25,11 +25,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* kUpUsage =
-    "Start the registries of a Lo domain: build, cache and the pull-through mirrors, on their docker\n"
-    "networks, with TLS from the development CA unless spec.registries.tls is false.\n\n"
-    "Usage:\n  lo-registry up [DOMAIN] [--dry-run]\n  kubectl lo registry up [DOMAIN]\n";
-
 // A registry starts in well under a second; the first health check runs
 // one interval (5s) after the start.
 constexpr std::chrono::seconds kAnswerTimeout{60};
@@ -44,13 +39,10 @@ bool same_file(const fs::path& p, const std::string& content) {
   }
 }
 
-}  // namespace
-
-int cmd_up(const std::vector<std::string>& args) {
-  auto inv = parse(args, kUpUsage, false);
-  if (!inv) return kExitOk;
-  const Target& t = inv->target;
-  Runner runner(inv->opt.dry_run, inv->opt.dry_run ? std::cout : std::cerr);
+int up(const cli::Args& a) {
+  auto inv = invocation(a, false);
+  const Target& t = inv.target;
+  Runner runner(inv.opt.dry_run);
   docker::Docker d(runner);
 
   // 1. networks
@@ -136,5 +128,19 @@ int cmd_up(const std::vector<std::string>& args) {
                 "); `lo-registry status` shows them");
   return kExitOk;
 }
+
+}  // namespace
+
+const cli::Command up_command{
+    .name = "up",
+    .summary = "Start the networks, certificates and registry containers (idempotent)",
+    .usage = "[DOMAIN] [--dry-run]",
+    .about = "Start the registries of a Lo domain: build, cache and the pull-through mirrors, on their docker\n"
+             "networks, with TLS from the development CA unless spec.registries.tls is false.",
+    .flags = lifecycle_flags,
+    .run = up,
+    .words = cli::Words::Domain,
+    .alias = "u",
+};
 
 }  // namespace lo::registry

@@ -1,5 +1,6 @@
 // KubeClient object verbs: server-side apply, GET, DELETE, paged LIST.
 #include "kube_client_impl.hpp"
+#include "lo/json_decode.hpp"
 #include "lo/log.hpp"
 
 namespace lo {
@@ -112,7 +113,7 @@ ListResult KubeClient::list(const std::string& collection_path, const ListOption
       continue;
     }
     if (resp.status != 200) throw impl_->answer_error("GET", path, resp.status, resp.body);
-    Json j = resp.json();
+    Json j = decode_json(resp.body, {!options.managed_fields}).value_or(Json());
     if (!j.is_object()) throw Error("GET " + path + ": the answer is not a JSON list");
     const Json& meta = j.contains("metadata") && j["metadata"].is_object() ? j["metadata"] : Json::object();
     out.resource_version = meta.value("resourceVersion", out.resource_version);

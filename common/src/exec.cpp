@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <mutex>
 
@@ -103,6 +104,23 @@ std::filesystem::path self_exe_dir() {
   auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (ec) return std::filesystem::current_path();
   return exe.parent_path();
+}
+
+std::string sibling_program(const std::string& binary) {
+  std::filesystem::path sibling = self_exe_dir() / binary;
+  if (::access(sibling.c_str(), X_OK) == 0) return sibling.string();
+  if (auto p = find_program(binary)) return p->string();
+  throw Error("cannot find " + binary + " next to " + self_exe_dir().string() + " or on PATH",
+              "reinstall lo (kubectl krew install lo) so that all its binaries sit together");
+}
+
+void exec_program(const std::string& path, const std::vector<std::string>& argv) {
+  std::vector<char*> c_args;
+  for (const auto& w : argv) c_args.push_back(const_cast<char*>(w.c_str()));
+  c_args.push_back(nullptr);
+  std::fflush(stdout);
+  ::execv(path.c_str(), c_args.data());
+  throw Error("cannot run " + path + ": " + std::strerror(errno));
 }
 
 void signal_children(int sig) {

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "kube_client_impl.hpp"
+#include "lo/json_decode.hpp"
 #include "lo/log.hpp"
 #include "lo/version.hpp"
 
@@ -104,10 +105,7 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 
 // --- small public pieces ---------------------------------------------------------
 
-Json Response::json() const {
-  Json j = Json::parse(body, nullptr, false);
-  return j.is_discarded() ? Json() : j;
-}
+Json Response::json() const { return decode_json(body).value_or(Json()); }
 
 ApiError::ApiError(long status, std::string reason, std::string message, Json details, std::string what,
                    std::string hint)
@@ -363,7 +361,7 @@ ApiError KubeClient::Impl::transport_error(const std::string& method, const std:
 
 ApiError KubeClient::Impl::answer_error(const std::string& method, const std::string& path, long status,
                                         const std::string& body) const {
-  Json j = Json::parse(body, nullptr, false);
+  Json j = decode_json(body).value_or(Json());
   std::string reason, message;
   Json details;
   if (j.is_object() && j.value("kind", "") == "Status") {

@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <ostream>
+#include <iostream>
 
 #include "lo/error.hpp"
 #include "lo/fs.hpp"
@@ -46,7 +46,23 @@ std::string with_env(const std::vector<std::string>& argv, const ExecOptions& op
 
 }  // namespace
 
-Runner::Runner(bool dry_run, std::ostream& out) : dry_run_(dry_run), out_(out) {
+Runner::Runner(bool dry_run) : Runner(dry_run, nullptr) {}
+
+Runner::Runner(bool dry_run, std::ostream& out) : Runner(dry_run, &out) {}
+
+void Runner::line(const std::string& text) {
+  if (out_) {
+    *out_ << text << "\n";
+    out_->flush();
+  } else if (dry_run_) {
+    std::cout << text << "\n";
+    std::cout.flush();
+  } else {
+    log::note(text);
+  }
+}
+
+Runner::Runner(bool dry_run, std::ostream* out) : dry_run_(dry_run), out_(out) {
   const char* state = env_file("LO_PLAN_STATE");
   if (!dry_run_ || !state) return;
   std::string text;
@@ -68,13 +84,12 @@ void Runner::record(const std::string& line, const std::string& comment, const s
   steps_.push_back(line);
   if (const char* log = env_file("LO_STEP_LOG")) append_line(log, line);
   if (dry_run_) {
-    out_ << line << (comment.empty() ? "" : "  # " + comment) << "\n";
+    this->line(line + (comment.empty() ? "" : "  # " + comment));
     done_.push_back(line);
   } else {
-    out_ << "done: " << progress << "\n";
+    this->line("done: " + progress);
     done_.push_back("done: " + progress);
   }
-  out_.flush();
 }
 
 void Runner::fail(const std::string& what, const std::string& detail, const std::string& hint) {
@@ -221,18 +236,14 @@ void Runner::warn(const std::string& prefix, const std::string& what, const std:
   steps_.push_back("warning: " + what);
   if (const char* log = env_file("LO_STEP_LOG")) append_line(log, "warning: " + what);
   if (dry_run_) {
-    out_ << "warning: " << what << "\n";
-    if (!hint.empty()) out_ << "  hint: " << hint << "\n";
-    out_.flush();
+    line("warning: " + what);
+    if (!hint.empty()) line("  hint: " + hint);
   } else {
     log::warning(prefix, what, hint);
   }
 }
 
-void Runner::note(const std::string& line) {
-  out_ << (dry_run_ ? "# " : "") << line << "\n";
-  out_.flush();
-}
+void Runner::note(const std::string& text) { line((dry_run_ ? "# " : "") + text); }
 
 void Runner::will_exist(const std::string& kind, const std::string& key) {
   if (!planned_.emplace(kind, key).second) return;

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "kube_client_impl.hpp"
+#include "lo/json_decode.hpp"
 #include "lo/log.hpp"
 
 namespace lo {
@@ -54,7 +55,7 @@ bool KubeClient::watch(const std::string& collection_path, const ListOptions& op
       for (size_t nl; (nl = pending.find('\n', start)) != std::string::npos; start = nl + 1) {
         std::string_view line(pending.data() + start, nl - start);
         if (line.empty() || line == "\r") continue;
-        Json ev = Json::parse(line.begin(), line.end(), nullptr, false);
+        Json ev = decode_json(line, {!options.managed_fields}).value_or(Json());
         if (!ev.is_object()) continue;
         std::string type = ev.value("type", "");
         Json obj = ev.contains("object") ? std::move(ev["object"]) : Json();

@@ -121,7 +121,7 @@ int apply_all(const Plan& plan, const Options& o, const KubeconfigChoice& kc, co
   cluster.default_namespace = cluster.config.namespace_;
   KubeClient client(cluster.config);
   client.credentials().get();
-  deploy::Progress progress(log::stderr_is_tty(), true);
+  deploy::Progress progress(true);
 
   const size_t n = plan.stages.size();
   std::vector<std::string> ids;

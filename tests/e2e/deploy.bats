@@ -123,6 +123,35 @@ EOF
   [[ "$output" != *"waiting on"* ]]
 }
 
+@test "--wait=false with --filter: only the selected objects, no wait; the last spelling of --wait wins" {
+  {
+    printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: apps, labels: {lok8s.dev/type: system}}\n---\n'
+    deployment stuck apps stuck | sed 's/^  namespace: apps$/  namespace: apps\n  labels: {lok8s.dev\/type: system}/'
+    echo '---'
+    deployment other apps stuck
+  } | artifact lok8s.dev app
+  # --wait=false before the target, the filter after it: nothing is awaited,
+  # and only the labelled objects are applied.
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" --wait=false lok8s.dev app --filter type=system --timeout 1s
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" != *"waiting on"* ]]
+  [[ "$output" == *"Deployment/apps/stuck created"* ]]
+  [[ "$output" != *"Deployment/apps/other"* ]]
+  run k get deploy -n apps -o name
+  [ "$output" = "deployment.apps/stuck" ]
+  # --wait after --wait=false turns the wait back on: the stuck Deployment times out.
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" --filter=type=system --wait=false --timeout 1s --wait
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"waiting on 1 workloads"* ]]
+  [[ "$output" == *"Deployment/apps/stuck: not ready"* ]]
+  # After "--" a --wait=false is a word, not a flag (kubectl's manners).
+  run "$DEPLOY" --kubeconfig "$S/kubeconfig-cert.yaml" --filter type=system -- --wait=false
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"invalid target name '--wait=false'"* ]]
+}
+
 @test "--filter selects objects by lok8s.dev/KEY=VALUE across the selected targets" {
   cat <<'EOF' | artifact lok8s.dev a
 apiVersion: v1

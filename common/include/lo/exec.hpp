@@ -47,6 +47,15 @@ std::optional<std::filesystem::path> find_program(const std::string& name);
 // Directory of the running executable, symlinks resolved.
 std::filesystem::path self_exe_dir();
 
+// Where a sibling binary of the running one (kubectl-lo-build, lo-kind, ...)
+// is: next to this executable (symlinks resolved), else on PATH. Throws
+// lo::Error when it is in neither place.
+std::string sibling_program(const std::string& binary);
+
+// Replaces this process with `path`, run with `argv` (argv[0] included).
+// Returns only by throwing lo::Error.
+[[noreturn]] void exec_program(const std::string& path, const std::vector<std::string>& argv);
+
 // Sends `sig` to every child started by run() that is still running (to
 // its process group when it has its own). Safe to call from a signal
 // handler.

@@ -25,6 +25,9 @@
 //               bookmarks; a dropped stream resumes from the last version
 //               seen; 410 Gone re-lists.
 //
+// Decoding: every JSON answer is read by RapidJSON into nlohmann values
+// (lo/json_decode.hpp).
+//
 // Logging: -v=6 shows method, URL, status and duration of each request;
 // -v=1 shows retries. Headers and bodies are never logged: tokens, keys and
 // certificates cannot reach a log line or an error message.
@@ -135,6 +138,9 @@ struct DeleteResult {
 struct ListOptions {
   std::string label_selector;
   std::string field_selector;
+  // false: items (and watched objects) come without metadata.managedFields,
+  // never decoded (lo/json_decode.hpp), for readers that do not use them.
+  bool managed_fields = true;
 };
 
 struct ListResult {

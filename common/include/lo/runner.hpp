@@ -38,8 +38,10 @@ namespace lo {
 
 class Runner {
  public:
-  // `out` receives the plan lines of a dry run and the progress lines of a
-  // real one (normally std::cerr; std::cout for --dry-run so it can be piped).
+  // The plan of a dry run goes to stdout (it can be piped); the progress
+  // lines of a real run go to the log (lo/log.hpp).
+  explicit Runner(bool dry_run);
+  // Both go to `out` (a command that keeps them to itself).
   Runner(bool dry_run, std::ostream& out);
 
   bool dry_run() const { return dry_run_; }
@@ -109,8 +111,11 @@ class Runner {
   void record(const std::string& line, const std::string& comment, const std::string& progress);
   bool unchanged(const std::filesystem::path& path, const std::string& content, std::filesystem::perms mode) const;
 
+  Runner(bool dry_run, std::ostream* out);
+  void line(const std::string& text);
+
   bool dry_run_;
-  std::ostream& out_;
+  std::ostream* out_;  // nullptr: stdout (dry run) or the log
   std::vector<std::string> done_;
   std::vector<std::string> steps_;
   std::set<std::pair<std::string, std::string>> planned_;
