@@ -15,8 +15,17 @@ cd "$(dirname "$0")/../.."
 secs="${1:-60}"
 cxx="${FUZZ_CXX:-$(command -v clang++-14 || command -v clang++ || true)}"
 [ -n "$cxx" ] || { echo "run.sh: clang++ is needed (Debian package clang-14)" >&2; exit 2; }
-cmake -S tests/fuzz -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build-fuzz -j 2 >/dev/null
+# Quiet when the build works; its whole output when it does not (ninja
+# prints compile and link errors on stdout).
+buildlog="$(mktemp)"
+if ! { cmake -S tests/fuzz -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
+       cmake --build build-fuzz -j 2; } >"$buildlog" 2>&1; then
+  cat "$buildlog" >&2
+  echo "run.sh: building the fuzz target failed (output above)" >&2
+  rm -f "$buildlog"
+  exit 1
+fi
+rm -f "$buildlog"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 budget=(-max_total_time="$secs")
