@@ -79,3 +79,14 @@ PY
   run --separate-stderr "$LO_BIN/kubectl-lo-build" web --force -v=2 --log-format=json
   [[ "$stderr" == *'"level":"debug","binary":"kubectl-lo-build","message":"running '*'/targets/web","target":"web"}'* ]]
 }
+
+@test "the binaries carry Boost.ProgramOptions and spdlog, linked in, and need no libspdlog or libfmt" {
+  command -v nm >/dev/null || skip "nm (binutils) is needed"
+  for b in kubectl-lo kubectl-lo-build kubectl-lo-deploy lo-kind lo-registry; do
+    run -0 nm -C "$LO_BIN/$b"
+    [[ "$output" == *"boost::program_options::"* ]] || { echo "$b: no Boost.ProgramOptions symbols"; false; }
+    [[ "$output" == *"spdlog::"* ]] || { echo "$b: no spdlog symbols"; false; }
+    run -0 ldd "$LO_BIN/$b"
+    [[ "$output" != *libspdlog* && "$output" != *libfmt* && "$output" != *libboost* ]] || { echo "$b: $output"; false; }
+  done
+}
