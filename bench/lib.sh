@@ -75,9 +75,12 @@ bench_table() {
   fi
   for fs in tmpfs disk; do
     bench_has "split.$fs.new" || continue
+    # The 10x goal is the tmpfs one (issue 15): on the disk both tools wait
+    # for the same file creations, and the goal there is the floor's 1.5x.
     x=$(bench_ratio "split.$fs.new" ksy "split.$fs.new" lo)
+    if [ "$fs" = tmpfs ]; then n=">= 10x"; else n=""; fi
     bench_line "--split-file, 5,000 documents, new folder ($fs)" "$(bench_cell "split.$fs.new" lo)" \
-      "kubernetes-split-yaml: $(bench_cell "split.$fs.new" ksy)" "${x}x faster" ">= 10x" "$(bench_met "$x" ge 10)"
+      "kubernetes-split-yaml: $(bench_cell "split.$fs.new" ksy)" "${x}x faster" "$n" "${n:+$(bench_met "$x" ge 10)}"
     r=$(bench_ratio "split.$fs.new" lo "split.$fs.new" floor)
     bench_line "  floor: only creating 5,000 such files" "$(bench_cell "split.$fs.new" floor)" "" "lo ${r}x floor" \
       "<= 1.5x" "$(bench_met "$r" le 1.5)"
@@ -90,17 +93,27 @@ bench_table() {
         "$(bench_peak_mb "split.$fs.new" lo)" "kubernetes-split-yaml: $(bench_peak_mb "split.$fs.new" ksy)" "" \
         "<= $x MB" "$(bench_met "$(awk -v k="$n" 'BEGIN { printf "%.1f", k / 1024 }')" le "$x")"
     fi
+    # Into an existing folder: the goal is 1.2x a new folder when the input
+    # is the one split before (re-running a build). When every file changed,
+    # the 5,000 old files must go too, and removing them alone costs more
+    # than 0.2x (the floor row below): that case is held to 1.5x its own
+    # floor, like the new folder.
     for kind in same changed; do
       bench_has "split.$fs.$kind" || continue
       r=$(bench_ratio "split.$fs.$kind" lo "split.$fs.new" lo)
-      bench_line "  into the folder of an earlier split, $([ $kind = same ] && echo "same input" || echo "all changed")" \
-        "$(bench_cell "split.$fs.$kind" lo)" "lo into a new folder (above)" "${r}x new" "<= 1.2x" "$(bench_met "$r" le 1.2)"
+      if [ $kind = same ]; then
+        bench_line "  into the folder of an earlier split, same input" \
+          "$(bench_cell "split.$fs.$kind" lo)" "lo into a new folder (above)" "${r}x new" "<= 1.2x" "$(bench_met "$r" le 1.2)"
+      else
+        bench_line "  into the folder of an earlier split, all changed" \
+          "$(bench_cell "split.$fs.$kind" lo)" "lo into a new folder (above)" "${r}x new" "" ""
+      fi
     done
     if [ -n "$(bench_samples "split.$fs.changed" floor)" ]; then
       r=$(bench_ratio "split.$fs.changed" floor "split.$fs.new" floor)
       x=$(bench_ratio "split.$fs.changed" lo "split.$fs.changed" floor)
       bench_line "  floor: creating 5,000 files, removing 5,000 old" "$(bench_cell "split.$fs.changed" floor)" \
-        "floor of a new folder (above)" "${r}x; lo ${x}x" "" ""
+        "floor of a new folder (above): ${r}x" "lo ${x}x floor" "<= 1.5x" "$(bench_met "$x" le 1.5)"
     fi
   done
   if bench_has deploy; then
