@@ -5,12 +5,10 @@
 # status and fix as a user reads them, in text and -o json, and the exit
 # code: 1 when a required check fails.
 
+load lib/scratch_project
+
 setup() {
-  : "${LO_BIN:?LO_BIN must point at the bin folder of the build}"
-  : "${LO_SRC:?LO_SRC must point at the source tree}"
-  LO="$LO_BIN/kubectl-lo"
-  T="$(mktemp -d)"
-  P="$T/project"
+  scratch_project
   mkdir -p "$P/clusters" "$T/home"
   export LO_FAKE_STATE="$T/fake" CAROOT="$T/ca" HOME="$T/home" NO_COLOR=1 LOK8S_TRUST_STORE_DIR="$T/store"
   export PATH="$LO_SRC/tests/fakes/bin:$LO_BIN:$PATH"

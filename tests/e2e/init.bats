@@ -7,15 +7,11 @@
 
 bats_require_minimum_version 1.5.0
 load lib/tools
+load lib/scratch_project
 
 setup() {
-  : "${LO_BIN:?LO_BIN must point at the bin folder of the build}"
-  : "${LO_SRC:?LO_SRC must point at the source tree}"
-  LO="$LO_BIN/kubectl-lo"
+  scratch_project
   G="$LO_SRC/tests/fixtures/init"
-  T="$(mktemp -d)"
-  P="$T/project"
-  mkdir -p "$P"
   export NO_COLOR=1 HOME="$T/home"
   unset DOMAIN_NAME PATH_CLUSTERS LOK8S_SERVICE_CONFIG
   cd "$P"
