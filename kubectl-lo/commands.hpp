@@ -22,6 +22,9 @@ extern const cli::Command addons_command;
 extern const cli::Command tilt_command;
 extern const cli::Command capi_command;
 extern const cli::Command kubeone_command;
+extern const cli::Command trust_command;
+extern const cli::Command doctor_command;
+extern const cli::Command init_command;
 extern const cli::Command version_command;
 extern const cli::Command completion_command;
 

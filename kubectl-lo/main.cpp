@@ -26,6 +26,7 @@ const Command* const kCommands[] = {
     &lo::cmd::bootstrap_command, &lo::cmd::addons_command,
     &kBuild,                     &kDeploy,                   &kDiff,                    &kKind,
     &kRegistry,
+    &lo::cmd::init_command,      &lo::cmd::doctor_command,   &lo::cmd::trust_command,
     &lo::cmd::version_command,   &lo::cmd::completion_command,
 };
 

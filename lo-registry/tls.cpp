@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "lo/fs.hpp"
+#include "lo/trust.hpp"
 #include "registry.hpp"
 
 namespace lo::registry {
@@ -97,6 +98,17 @@ TlsResult ensure_tls(Runner& runner, const Target& t) {
       }, {dir / "tls.key", dir / "tls.crt", dir / ".sans"});
       res.registry_cert_minted = true;
     }
+  }
+
+  // The nudge of registry TLS: a CA the system store does not trust (or
+  // one not made yet) makes docker push, curl and browsers refuse the
+  // registry. Unknown (no system bundle found) says nothing.
+  if (t.tls) {
+    std::error_code ec;
+    bool exists = fs::exists(root / "rootCA.pem", ec);
+    if (!exists || !trust::system_trusts(trust::layout(), root / "rootCA.pem").value_or(true))
+      runner.note("the development CA is not trusted by this machine's system store: run 'kubectl lo trust' so "
+                  "docker push, curl and browsers accept the registries' https");
   }
 
   std::string domain = t.eff.spec.domain.value_or(t.domain);
