@@ -22,6 +22,7 @@ extern const cli::Command addons_command;
 extern const cli::Command tilt_command;
 extern const cli::Command capi_command;
 extern const cli::Command kubeone_command;
+extern const cli::Command kubehz_command;
 extern const cli::Command version_command;
 extern const cli::Command completion_command;
 
