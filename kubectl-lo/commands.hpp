@@ -25,6 +25,7 @@ extern const cli::Command kubeone_command;
 extern const cli::Command trust_command;
 extern const cli::Command doctor_command;
 extern const cli::Command init_command;
+extern const cli::Command kubehz_command;
 extern const cli::Command version_command;
 extern const cli::Command completion_command;
 

@@ -2,6 +2,7 @@
 // driver executables for every other kind.
 #include "driver.hpp"
 #include "drivers/capi.hpp"
+#include "drivers/kkp.hpp"
 #include "drivers/kubeone.hpp"
 
 #include <unistd.h>
@@ -170,6 +171,7 @@ std::unique_ptr<Driver> driver_for(const Context& c) {
   if (s.kind == SpecKind::Lo) return std::make_unique<LoDriver>();
   if (s.kind == SpecKind::Capi) return capi_driver();
   if (s.kind == SpecKind::KubeOne) return kubeone_driver();
+  if (s.kind == SpecKind::Kkp) return kkp_driver();
   std::string kind = lower(s.kindText);
   std::string exe = "lo-driver-" + kind;
   fs::path local = c.ws.root / ".lok8s" / "drivers" / kind / exe;

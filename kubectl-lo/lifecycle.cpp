@@ -23,7 +23,7 @@ void lifecycle_flags(cli::Options& o) {
       ("dry-run", cli::boolean(), "print the exact ordered plan and change nothing")
       ("force,f", cli::boolean(), "passed to drivers as LOK8S_FORCE=1")
       ("timeout", cli::duration(false)->hint("give a positive duration such as 90s, 15m or 1h"),
-       "how long a production driver waits for its cluster (Capi: 15m)");
+       "how long a production driver waits for its cluster (Capi, Kkp: 15m)");
 }
 
 // provision and up: the lifecycle flags and --skip-bootstrap.

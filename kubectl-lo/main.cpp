@@ -23,7 +23,7 @@ const Command* const kCommands[] = {
     &lo::cmd::down_command,      &lo::cmd::services_command, &lo::cmd::tilt_command,    &lo::cmd::capi_command,
     &lo::cmd::kubeone_command,   &lo::cmd::provision_command,
     &lo::cmd::destroy_command,   &lo::cmd::status_command,   &lo::cmd::kubeconfig_command,
-    &lo::cmd::bootstrap_command, &lo::cmd::addons_command,
+    &lo::cmd::bootstrap_command, &lo::cmd::addons_command,   &lo::cmd::kubehz_command,
     &kBuild,                     &kDeploy,                   &kDiff,                    &kKind,
     &kRegistry,
     &lo::cmd::init_command,      &lo::cmd::doctor_command,   &lo::cmd::trust_command,

@@ -16,29 +16,6 @@ namespace {
 
 std::once_flag g_curl_once;
 
-const char* reason_phrase(long status) {
-  switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 410: return "Gone";
-    case 413: return "Request Entity Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Entity";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "";
-  }
-}
-
 struct CallState {
   Transfer* t;
   CURL* curl;
@@ -128,6 +105,29 @@ std::string url_escape(const std::string& s) {
     }
   }
   return out;
+}
+
+const char* http_reason(long status) {
+  switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 413: return "Request Entity Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "";
+  }
 }
 
 // --- Impl ------------------------------------------------------------------------
@@ -320,7 +320,7 @@ Transfer KubeClient::Impl::perform(const std::string& method, const std::string&
   if (log::verbosity() >= 6) {
     std::string line = method + " " + url + " ";
     if (t.code != CURLE_OK && !t.stopped_by_sink) line += "failed (" + t.error + ")";
-    else line += std::to_string(t.status) + " " + reason_phrase(t.status);
+    else line += std::to_string(t.status) + " " + http_reason(t.status);
     log::debug(6, line + " in " + std::to_string(t.millis) + " ms");
   }
   return t;
@@ -372,7 +372,7 @@ ApiError KubeClient::Impl::answer_error(const std::string& method, const std::st
   if (message.empty()) {
     std::string first = body.substr(0, body.find('\n'));
     if (first.size() > 200) first = first.substr(0, 200) + "...";
-    message = std::to_string(status) + " " + reason_phrase(status) + (first.empty() ? "" : ": " + first);
+    message = std::to_string(status) + " " + http_reason(status) + (first.empty() ? "" : ": " + first);
   }
   std::string hint;
   std::string who = config.user.name.empty() ? std::string("anonymous") : "user \"" + config.user.name + "\"";
@@ -382,7 +382,7 @@ ApiError KubeClient::Impl::answer_error(const std::string& method, const std::st
   else if (status == 403)
     hint = who + " lacks the RBAC rights for this; ask a cluster admin, or use another --context";
   return ApiError(status, reason, message, details,
-                  method + " " + path + ": " + std::to_string(status) + " " + reason_phrase(status) + ": " + message,
+                  method + " " + path + ": " + std::to_string(status) + " " + http_reason(status) + ": " + message,
                   hint);
 }
 
@@ -414,10 +414,13 @@ Response KubeClient::request(const std::string& method, const std::string& path,
     I.slots.release();
 
     bool more = attempt < I.options.max_retries;
+    // A POST the server may have acted on is not sent again unless asked.
+    bool once = method == "POST" && !I.options.retry_post;
     std::chrono::milliseconds wait{0};
     std::string why;
     if (t.code != CURLE_OK) {
-      if (!Impl::retryable(t.code) || !more) throw I.transport_error(method, path, t);
+      if (!Impl::retryable(t.code) || !more || (once && t.code != CURLE_COULDNT_CONNECT))
+        throw I.transport_error(method, path, t);
       wait = I.backoff(attempt);
       why = t.error;
     } else if (t.status == 401 && !refreshed_credentials && I.creds.invalidate(t.generation)) {
@@ -425,12 +428,12 @@ Response KubeClient::request(const std::string& method, const std::string& path,
       log::debug(1, "the API server answered 401; fetching fresh credentials and retrying once");
       ++I.retries;
       continue;
-    } else if (Impl::retryable_status(t.status) && more) {
+    } else if (Impl::retryable_status(t.status) && more && (!once || t.status == 429)) {
       wait = I.backoff(attempt);
       if (t.retry_after) wait = std::chrono::milliseconds(
                                      std::min<long>(*t.retry_after, I.options.retry_after_max.count()) * 1000) +
                                  std::chrono::milliseconds(wait.count() / 8);
-      why = std::to_string(t.status) + " " + reason_phrase(t.status);
+      why = std::to_string(t.status) + " " + http_reason(t.status);
     } else {
       return Response{t.status, std::move(t.body)};
     }

@@ -15,6 +15,18 @@ bool pool_name(const std::string& n) {
          std::all_of(n.begin(), n.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; });
 }
 
+bool machine_type(const std::string& t) {
+  return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+  });
+}
+
+// An id KKP puts in a URL path (projectId, datacenter): nothing that could
+// leave its path segment.
+bool url_id(const std::string& t) {
+  return !t.empty() && std::isalnum(static_cast<unsigned char>(t[0])) && machine_type(t);
+}
+
 void read_workers(R& r, const YAML::Node& spec) {
   Spec& s = r.spec();
   auto w = R::child(spec, "workers");
@@ -43,7 +55,11 @@ void read_workers(R& r, const YAML::Node& spec) {
     p.image = r.str(R::child(kv.second, "image"), path + ".image");
     p.ami = r.str(R::child(kv.second, "ami"), path + ".ami");
     p.flavor = r.str(R::child(kv.second, "flavor"), path + ".flavor");
-    p.operatingSystem = r.str(R::child(kv.second, "operatingSystem"), path + ".operatingSystem");
+    if (s.kind == SpecKind::Kkp)  // the operating systems KKP's machine deployments know
+      p.operatingSystem = r.one_of(R::child(kv.second, "operatingSystem"), path + ".operatingSystem",
+                                   {"ubuntu", "flatcar", "rhel", "rockylinux", "amzn2", "centos", "sles"});
+    else
+      p.operatingSystem = r.str(R::child(kv.second, "operatingSystem"), path + ".operatingSystem");
     auto as = R::child(kv.second, "autoscaler");
     if (r.map(as, path + ".autoscaler")) {
       r.known_keys(as, path + ".autoscaler", {"min", "max"});
@@ -52,10 +68,26 @@ void read_workers(R& r, const YAML::Node& spec) {
       if (p.autoscalerMin && p.autoscalerMax && *p.autoscalerMin > *p.autoscalerMax)
         r.error(as, path + ".autoscaler", "min is greater than max");
     }
-    if (s.kind == SpecKind::Kkp && !p.flavor && !p.type)
-      r.error(kv.second, path + ".flavor", "is required", "the machine flavor (or type) of the pool");
-    if (p.type && s.kind == SpecKind::KubeOne &&
-        !std::all_of(p.type->begin(), p.type->end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-'; }))
+    if (s.kind == SpecKind::Kkp) {
+      if (!p.flavor && !p.type)
+        r.error(kv.second, path + ".flavor", "is required", "the machine flavor (or type) of the pool, like cx22");
+      for (const char* key : {"flavor", "type"}) {
+        const auto& v = std::string(key) == "flavor" ? p.flavor : p.type;
+        if (v && !machine_type(*v))
+          r.error(R::child(kv.second, key), path + "." + key, "'" + *v + "' is not a valid machine flavor",
+                  "letters, digits, '.', '_' and '-', like cx22 or t3.medium");
+      }
+      int64_t n = p.replicas.value_or(1);
+      if (p.autoscalerMin && n < *p.autoscalerMin)
+        r.error(R::child(kv.second, "replicas").IsDefined() ? R::child(kv.second, "replicas") : kv.second, path + ".replicas",
+                std::to_string(n) + " is below autoscaler.min (" + std::to_string(*p.autoscalerMin) + ")",
+                "KKP starts the pool with replicas machines: keep it within autoscaler.min and autoscaler.max");
+      if (p.autoscalerMax && n > *p.autoscalerMax)
+        r.error(R::child(kv.second, "replicas").IsDefined() ? R::child(kv.second, "replicas") : kv.second, path + ".replicas",
+                std::to_string(n) + " is above autoscaler.max (" + std::to_string(*p.autoscalerMax) + ")",
+                "KKP starts the pool with replicas machines: keep it within autoscaler.min and autoscaler.max");
+    }
+    if (p.type && s.kind == SpecKind::KubeOne && !machine_type(*p.type))
       r.error(R::child(kv.second, "type"), path + ".type", "'" + *p.type + "' is not a valid machine type");
     pools.push_back(std::move(p));
   }
@@ -132,9 +164,30 @@ void read_production(SpecReader& r, const YAML::Node& spec) {
       s.kkp.caCert = r.str(R::child(k, "caCert"), "spec.kkp.caCert");
       for (const char* req : {"apiUrl", "projectId", "datacenter"})
         if (!R::child(k, req).IsDefined()) r.error(k, std::string("spec.kkp.") + req, "is required");
+      if (s.kkp.projectId && !url_id(*s.kkp.projectId))
+        r.error(R::child(k, "projectId"), "spec.kkp.projectId", "'" + *s.kkp.projectId + "' is not a KKP project id",
+                "the id of the project in the KKP dashboard (letters and digits, like k8m9xz4q2v)");
+      if (s.kkp.datacenter && !url_id(*s.kkp.datacenter))
+        r.error(R::child(k, "datacenter"), "spec.kkp.datacenter", "'" + *s.kkp.datacenter + "' is not a valid datacenter name",
+                "a datacenter of the seed, like hetzner-fsn1 (letters, digits, '.', '_' and '-')");
     } else {
       r.error(spec, "spec.kkp", "is required for kind Kkp", "add spec.kkp with apiUrl, projectId and datacenter");
     }
+    // The cloud specs lo can send: hetzner and aws credentials, bring-your-own
+    // nodes; any provider when a KKP preset holds the credentials.
+    std::string provider = s.provider.name.value_or("hetzner");
+    bool known = provider == "hetzner" || provider == "aws" || provider == "bringyourown" || provider == "byo";
+    auto pnode = R::child(spec, "provider");
+    auto pname = pnode.IsScalar() ? pnode : R::child(pnode, "name");
+    if (!known && !s.kkp.preset)
+      r.error(pname, s.provider.short_form ? "spec.provider" : "spec.provider.name",
+              "'" + provider + "' has no credentials lo can send to KKP",
+              "use hetzner (HCLOUD_TOKEN), aws (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) or bringyourown, or name a KKP preset in spec.kkp.preset");
+    if (s.workers && !s.workers->empty() && !(provider == "hetzner" || provider == "aws"))
+      r.error(R::child(spec, "workers"), "spec.workers",
+              "lo creates machine deployments for hetzner and aws only, not for provider " + provider,
+              provider == "bringyourown" || provider == "byo" ? "bring-your-own nodes join the cluster themselves; remove spec.workers"
+                                                                : "remove spec.workers and add the machines in KKP");
   }
 }
 

@@ -58,6 +58,9 @@ struct ClientOptions {
   std::chrono::milliseconds backoff_base{200};
   std::chrono::milliseconds backoff_max{std::chrono::seconds(10)};
   std::chrono::seconds retry_after_max{60};
+  // false: a POST is sent again only after a 429 or a refused connection,
+  // never after a 5xx or a lost answer (the server may have acted on it).
+  bool retry_post = true;
   std::string user_agent;  // empty: "lo/<version>"
 };
 
@@ -233,5 +236,8 @@ void check_api_version(const std::string& api_version);
 
 // Percent-encodes a query value or path segment.
 std::string url_escape(const std::string& s);
+
+// The reason phrase of an HTTP status ("Not Found"); "" for unusual ones.
+const char* http_reason(long status);
 
 }  // namespace lo
