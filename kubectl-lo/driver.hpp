@@ -35,6 +35,9 @@ struct Context {
   bool force = false;
   int verbosity = 0;
   std::optional<std::chrono::milliseconds> timeout;  // --timeout of provision/destroy (drivers that wait)
+  // --kubeconfig / --context: the management cluster of a Capi domain in
+  // SaaS mode (no spec.managementCluster); refused for every other domain.
+  std::optional<std::string> kubeconfig_flag, context_flag;
   std::filesystem::path kubeconfig() const { return ws.kubeconfig_dir() / (domain.spec.name.value_or("cluster") + ".yaml"); }
 };
 
