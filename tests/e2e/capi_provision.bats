@@ -169,7 +169,7 @@ PLAN
   run "$LO" capi render --root "$P" saas.example.com
   [ "$status" -eq 0 ]
   [[ "$output" == *'name: saas-general'* ]]
-  run "$LO" provision --root "$P" --dry-run --kubeconfig "$S/kubeconfig-cert.yaml" saas.example.com
+  run --separate-stderr "$LO" provision --root "$P" --dry-run --kubeconfig "$S/kubeconfig-cert.yaml" saas.example.com
   [[ "${lines[0]}" == "apply: Namespace tenants on the management cluster (--kubeconfig $S/kubeconfig-cert.yaml)" ]]
 
   run --separate-stderr "$LO" provision --root "$P" --kubeconfig "$S/kubeconfig-cert.yaml" saas.example.com
