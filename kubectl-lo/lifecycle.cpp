@@ -72,10 +72,10 @@ Context context(const cli::Args& a) {
   auto choice = choose_domain(ws, a.get("domain"), a.positionals(), false);
   LoadedDomain domain = load_domain(ws, choice.domain);
   for (const auto& w : domain.spec.warnings) log::problem("kubectl lo", w);
-  if (domain.spec.kind == SpecKind::Lo) effective_spec(domain.spec);
   Context c{std::move(ws),  std::move(domain),         a.has("dry-run"),     a.has("force"),
             a.verbosity(), a.get_duration("timeout"), a.get("kubeconfig"), a.get("context")};
-  if (c.domain.spec.kind != SpecKind::Deploy) check_management_flags(c);
+  if (c.domain.spec.kind != SpecKind::Deploy) check_management_flags(c);  // a usage error first
+  if (c.domain.spec.kind == SpecKind::Lo) effective_spec(c.domain.spec);
   return c;
 }
 

@@ -41,8 +41,8 @@ fs::path management_kubeconfig(const Context& c) {
 // Cluster API resources to whatever $KUBECONFIG happens to point at.
 struct Management {
   KubeconfigRequest request;
-  std::string shown;                // in the plan and in messages
-  std::optional<fs::path> own_file; // the management domain's file, when it is one
+  std::string shown;                 // in the plan and in messages
+  std::optional<fs::path> own_file;  // the management domain's file, when it is one
 };
 
 Management management(const Context& c) {

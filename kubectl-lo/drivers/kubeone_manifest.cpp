@@ -55,23 +55,18 @@ std::string port_at(const Json& j, const char* key, const std::string& fallback,
 // Map members whose value is the empty string are left out (an unset
 // optional variable), at any depth.
 void drop_empty(Json& j) {
-  if (j.is_object()) {
-    for (auto it = j.begin(); it != j.end();) {
-      if (it->is_string() && it->get<std::string>().empty()) {
-        it = j.erase(it);
-      } else {
-        drop_empty(*it);
-        ++it;
-      }
-    }
-  } else if (j.is_array()) {
-    for (auto& e : j) drop_empty(e);
+  if (!j.is_structured()) return;
+  std::vector<std::string> unset;
+  for (auto& [key, value] : j.items()) {
+    if (j.is_object() && value.is_string() && value.get<std::string>().empty()) unset.push_back(key);
+    else drop_empty(value);
   }
+  for (const auto& key : unset) j.erase(key);
 }
 
 class Templates {
  public:
-  Templates(const Workspace& ws) : ws_(ws) {}
+  explicit Templates(const Workspace& ws) : ws_(ws) {}
 
   // <root>/.lok8s/drivers/kubeone/<rel> when the project has it, else lo's.
   fs::path find(const std::string& rel) const {

@@ -180,6 +180,10 @@ destroy t1.example.com $T1/cluster.lok8s.yaml" ]
   diff -u - <(printf '%s\n' "$output") <<PLAN
 run: $LO_SRC/tests/fakes/bin/lo-provider-test validate t1.example.com $T1/cluster.lok8s.yaml  (provider)
 run: $LO_SRC/tests/fakes/bin/lo-provider-test provision t1.example.com $T1/cluster.lok8s.yaml  (provider)
+write: $T1/.provider/inventory.json (0644)  # inventory of provider lo-provider-test
+write: $T1/.kubeone/kubeone.yaml (0644)  # KubeOne manifest (from the inventory above)
+run: kubeone apply --manifest kubeone.yaml --auto-approve
+copy: clusters/t1.example.com/.kubeone/t1-kubeconfig to .kubeconfig/t1.yaml (0600)
 PLAN
 }
 
