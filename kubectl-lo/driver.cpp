@@ -29,6 +29,21 @@ int run_sibling(const std::string& binary, const std::vector<std::string>& args)
   return r.term_signal ? 128 + r.term_signal : r.exit_code;
 }
 
+decltype(ExecOptions::env) environment(const Context& c) {
+  decltype(ExecOptions::env) env{
+      {"LOK8S_CLUSTER_NAME", c.domain.spec.name.value_or("")},
+      {"KIND_CONFIG", (c.domain.ref.dir / "kind-config.yaml").string()},
+      {"DOMAIN_NAME", c.domain.ref.name},
+      {"LOK8S_CLUSTER_PATH", c.domain.ref.dir.string()},
+      {"LOK8S_FORCE", c.force ? "1" : "0"},
+      {"LOK8S_VERBOSE", std::to_string(c.verbosity)},
+      {"PATH_BASE", c.ws.root.string()},
+      {"PATH_CLUSTERS", c.ws.clusters.string()},
+      {"KUBECONFIG", c.kubeconfig().string()}};
+  for (const auto& [k, v] : spec_variables(effective_spec(c.domain.spec))) env[k] = v;
+  return env;
+}
+
 namespace {
 
 std::vector<std::string> common_args(const Context& c) {
@@ -130,16 +145,7 @@ class ExternalDriver : public Driver {
       return ok;
     }
     ExecOptions o;
-    o.env = {{"LOK8S_CLUSTER_NAME", c.domain.spec.name.value_or("")},
-             {"KIND_CONFIG", (c.domain.ref.dir / "kind-config.yaml").string()},
-             {"DOMAIN_NAME", c.domain.ref.name},
-             {"LOK8S_CLUSTER_PATH", c.domain.ref.dir.string()},
-             {"LOK8S_FORCE", c.force ? "1" : "0"},
-             {"LOK8S_VERBOSE", std::to_string(c.verbosity)},
-             {"PATH_BASE", c.ws.root.string()},
-             {"PATH_CLUSTERS", c.ws.clusters.string()},
-             {"KUBECONFIG", c.kubeconfig().string()}};
-    for (const auto& [k, v] : spec_variables(effective_spec(c.domain.spec))) o.env[k] = v;
+    o.env = environment(c);
     o.inherit_stderr = true;
     o.inherit_stdout = pass_output;
     o.cwd = c.ws.root;

@@ -15,10 +15,12 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "lo/exec.hpp"
 #include "lo/runner.hpp"
 #include "lo/spec.hpp"
 #include "lo/workspace.hpp"
@@ -35,6 +37,9 @@ struct Context {
   bool force = false;
   int verbosity = 0;
   std::optional<std::chrono::milliseconds> timeout;  // --timeout of provision/destroy (drivers that wait)
+  // --kubeconfig / --context: the management cluster of a Capi domain in
+  // SaaS mode (no spec.managementCluster); refused for every other domain.
+  std::optional<std::string> kubeconfig_flag, context_flag;
   std::filesystem::path kubeconfig() const { return ws.kubeconfig_dir() / (domain.spec.name.value_or("cluster") + ".yaml"); }
 };
 
@@ -52,6 +57,9 @@ class Driver {
   // Path of the cluster's kubeconfig (written if needed).
   virtual std::string kubeconfig(const Context& c) = 0;
 };
+
+// The variables an external driver (or provider) executable gets, named above.
+decltype(ExecOptions::env) environment(const Context& c);
 
 // The driver for the domain's kind. Throws lo::Error when there is none.
 std::unique_ptr<Driver> driver_for(const Context& c);

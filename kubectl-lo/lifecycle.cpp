@@ -17,8 +17,22 @@ using driver::Context;
 
 namespace {
 
-void lifecycle_flags(cli::Options& o) {
+// The management cluster of a Capi domain in SaaS mode (no
+// spec.managementCluster): provision, destroy, status, up and down take it.
+void management_flags(cli::Options& o) {
+  o.add_options()
+      ("kubeconfig", cli::text("FILE", cli::Complete::File),
+       "Capi without spec.managementCluster (SaaS mode): the management cluster's kubeconfig")
+      ("context", cli::text("NAME"), "Capi SaaS mode: the management cluster's context (of --kubeconfig, else $KUBECONFIG)");
+}
+
+void status_flags(cli::Options& o) {
   cli::domain_flag(o);
+  management_flags(o);
+}
+
+void lifecycle_flags(cli::Options& o) {
+  status_flags(o);
   o.add_options()
       ("dry-run", cli::boolean(), "print the exact ordered plan and change nothing")
       ("force,f", cli::boolean(), "passed to drivers as LOK8S_FORCE=1")
@@ -32,6 +46,24 @@ void provision_flags(cli::Options& o) {
   o.add_options()("skip-bootstrap", cli::boolean(), "do not apply spec.bootstrap (run 'kubectl lo bootstrap' later)");
 }
 
+// --kubeconfig and --context name a management cluster, which only a Capi
+// domain in SaaS mode lacks: anywhere else they would be silently ignored
+// (or worse, mistaken for the cluster itself), so they are refused.
+void check_management_flags(const Context& c) {
+  if (!c.kubeconfig_flag && !c.context_flag) return;
+  const Spec& s = c.domain.spec;
+  if (s.kind == SpecKind::Capi && !s.managementClusterDomain) return;
+  std::string flag = c.kubeconfig_flag ? "--kubeconfig" : "--context";
+  if (s.kind == SpecKind::Capi)
+    throw UsageError(flag + " names the management cluster of a Capi domain in SaaS mode, but " + c.domain.ref.name +
+                         " has spec.managementCluster.domain " + *s.managementClusterDomain,
+                     "drop " + flag + " (the kubeconfig of " + *s.managementClusterDomain +
+                         " is used), or remove spec.managementCluster from " + c.ws.show(c.domain.ref.spec_file));
+  throw UsageError(flag + " is only for a Capi domain without spec.managementCluster (SaaS mode); " + c.domain.ref.name +
+                       " is of kind " + s.kindText,
+                   "drop " + flag + "; 'kubectl lo kubeconfig " + c.domain.ref.name + "' prints its cluster's kubeconfig");
+}
+
 // Loads and validates the domain, every spec error before any action. The
 // context is made whole, from what was loaded: nothing in it is first made
 // empty and then overwritten.
@@ -40,8 +72,11 @@ Context context(const cli::Args& a) {
   auto choice = choose_domain(ws, a.get("domain"), a.positionals(), false);
   LoadedDomain domain = load_domain(ws, choice.domain);
   for (const auto& w : domain.spec.warnings) log::problem("kubectl lo", w);
-  if (domain.spec.kind == SpecKind::Lo) effective_spec(domain.spec);
-  return Context{std::move(ws), std::move(domain), a.has("dry-run"), a.has("force"), a.verbosity(), a.get_duration("timeout")};
+  Context c{std::move(ws),  std::move(domain),         a.has("dry-run"),     a.has("force"),
+            a.verbosity(), a.get_duration("timeout"), a.get("kubeconfig"), a.get("context")};
+  if (c.domain.spec.kind != SpecKind::Deploy) check_management_flags(c);  // a usage error first
+  if (c.domain.spec.kind == SpecKind::Lo) effective_spec(c.domain.spec);
+  return c;
 }
 
 // The cluster domain behind a domain: itself, or a Deploy domain's clusterRef.
@@ -50,6 +85,7 @@ Context cluster_of(Context c) {
   const std::string ref = *c.domain.spec.clusterRefDomain;
   c.domain = load_domain(c.ws, ref);
   if (c.domain.spec.kind == SpecKind::Deploy) throw Error("clusterRef '" + ref + "' is itself a deployment domain");
+  check_management_flags(c);
   return c;
 }
 
@@ -160,9 +196,10 @@ const cli::Command status_command{
     .name = "status",
     .summary = "Print a domain's cluster status",
     .usage = "[DOMAIN]",
-    .about = "Print the cluster status of a domain (Lo: Running or NotFound); a deployment domain\n"
-             "reports the cluster of its clusterRef.",
-    .flags = cli::domain_flag,
+    .about = "Print the cluster status of a domain (Lo: Running or NotFound; Capi: the Cluster's phase\n"
+             "or NotFound; KubeOne: Ready, NotReady or NotFound); a deployment domain reports the\n"
+             "cluster of its clusterRef.",
+    .flags = status_flags,
     .run = status,
     .words = cli::Words::Domain,
 };

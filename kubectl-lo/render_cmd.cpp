@@ -69,7 +69,8 @@ const cli::Command kubeone_command{
     .summary = "Print the kubeone.yaml of a KubeOne domain (render)",
     .usage = "render [DOMAIN]",
     .about = "Print the kubeone.yaml (KubeOneCluster v1beta2) of a KubeOne domain, from its spec and\n"
-             "the inventory in clusters/<domain>/.kubeone/ (inventory.json, or Terraform's output.json).\n"
+             "the provider's inventory (clusters/<domain>/.provider/inventory.json, or Terraform's\n"
+             "clusters/<domain>/.kubeone/output.json) and the templates of share/lo/drivers/kubeone/.\n"
              "Nothing is sent to a cluster.",
     .flags = cli::domain_flag,
     .run = kubeone,

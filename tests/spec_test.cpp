@@ -156,6 +156,19 @@ TEST(Spec, ProductionKindsParseTheirFields) {
   EXPECT_EQ((*k.workers)[0].autoscalerMax, 4);
 }
 
+TEST(Spec, CapiWithoutManagementClusterIsSaasMode) {
+  const std::string capi =
+      "apiVersion: cluster.lok8s.dev/v1beta1\nkind: Capi\nmetadata:\n  name: saas\nspec:\n"
+      "  kubernetes:\n    version: v1.31.10\n  cluster:\n    domain: saas.example.com\n  hcloud:\n    region: fsn1\n";
+  auto s = lo::parse_spec(capi, "saas.yaml");
+  EXPECT_FALSE(s.managementClusterDomain.has_value());
+  EXPECT_TRUE(s.warnings.empty());
+  EXPECT_TRUE(errors_of(capi).empty());
+  // A managementCluster block must name its domain: that is no SaaS mode.
+  auto ps = errors_of(capi + "  managementCluster:\n    local: true\n");
+  EXPECT_TRUE(has(ps, "spec.managementCluster.domain", "is required when spec.managementCluster is set"));
+}
+
 TEST(Spec, CustomKindsAreAcceptedForExternalDrivers) {
   auto s = lo::parse_spec(
       "apiVersion: cluster.lok8s.dev/v1beta1\nkind: K3s\nmetadata:\n  name: dev\nspec:\n  kubernetes:\n"

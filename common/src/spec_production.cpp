@@ -116,9 +116,13 @@ void read_production(SpecReader& r, const YAML::Node& spec) {
       r.error(R::child(mc, "domain"), "spec.managementCluster.domain", "'" + *s.managementClusterDomain + "' is not a valid domain name");
     s.managementClusterLocal = r.boolean(R::child(mc, "local"), "spec.managementCluster.local");
   }
-  if (capi && !s.managementClusterDomain && !(s.kubehz.hosting && *s.kubehz.hosting == "hosted"))
-    r.error(mc.IsDefined() ? mc : spec, "spec.managementCluster.domain", "is required for a self-hosted Capi cluster",
-            "name the management cluster's domain, or set spec.kubehz.hosting: hosted");
+  // Without spec.managementCluster a Capi cluster is in SaaS mode: the
+  // management cluster comes from --kubeconfig/--context (the driver asks).
+  // A managementCluster block without its domain is a mistake, not SaaS mode.
+  if (capi && mc.IsDefined() && !mc.IsNull() && mc.IsMap() && !s.managementClusterDomain)
+    r.error(mc, "spec.managementCluster.domain", "is required when spec.managementCluster is set",
+            "name the management cluster's domain, or remove spec.managementCluster for SaaS mode "
+            "(the management cluster then comes from --kubeconfig/--context)");
   auto cred = R::child(spec, "credentials");
   if (r.map(cred, "spec.credentials")) {
     r.known_keys(cred, "spec.credentials", {"secretName"});

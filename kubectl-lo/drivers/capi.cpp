@@ -35,6 +35,41 @@ fs::path management_kubeconfig(const Context& c) {
   return by_domain;
 }
 
+// The management cluster: the kubeconfig of spec.managementCluster.domain,
+// or in SaaS mode (no spec.managementCluster) the one --kubeconfig and
+// --context name. SaaS mode without them is a usage error: lo never applies
+// Cluster API resources to whatever $KUBECONFIG happens to point at.
+struct Management {
+  KubeconfigRequest request;
+  std::string shown;                 // in the plan and in messages
+  std::optional<fs::path> own_file;  // the management domain's file, when it is one
+};
+
+Management management(const Context& c) {
+  Management m;
+  if (c.domain.spec.managementClusterDomain) {
+    fs::path kc = management_kubeconfig(c);
+    m.request.path = kc;
+    m.shown = c.ws.show(kc);
+    m.own_file = kc;
+    return m;
+  }
+  if (!c.kubeconfig_flag && !c.context_flag)
+    throw UsageError("Capi domain " + c.domain.ref.name +
+                         " has no spec.managementCluster (SaaS mode): name its management cluster with "
+                         "--kubeconfig FILE and/or --context NAME",
+                     "or set spec.managementCluster.domain in " + c.ws.show(c.domain.ref.spec_file));
+  if (c.kubeconfig_flag) {
+    m.request.path = fs::path(*c.kubeconfig_flag);
+    m.shown = "--kubeconfig " + *c.kubeconfig_flag;
+  }
+  if (c.context_flag) {
+    m.request.context = *c.context_flag;
+    m.shown += (m.shown.empty() ? "" : " ") + std::string("--context ") + *c.context_flag;
+  }
+  return m;
+}
+
 std::string phase_of(const Json& cluster) {
   if (!cluster.contains("status") || !cluster["status"].is_object()) return "Pending";
   return cluster["status"].value("phase", "Pending");
@@ -45,19 +80,18 @@ class CapiDriver : public Driver {
   std::string name() const override { return "Capi (built in)"; }
 
   int provision(const Context& c) override {
-    require_management(c);
+    Management m = management(c);
     auto r = capi::render(c.ws, c.domain);
     // Every local check before anything is sent.
     auto secret = capi::credential_secret(r, c.domain, [](const char* n) { return std::getenv(n); });
-    fs::path mgmt_kc = management_kubeconfig(c);
     auto timeout = c.timeout.value_or(kDefaultTimeout);
     Runner run(c.dry_run, c.dry_run ? std::cout : std::cerr);
-    std::string where = " on the management cluster (" + c.ws.show(mgmt_kc) + ")";
-    if (!c.dry_run && !fs::exists(mgmt_kc))
-      throw Error("management cluster kubeconfig not found: " + c.ws.show(mgmt_kc),
+    std::string where = " on the management cluster (" + m.shown + ")";
+    if (!c.dry_run && m.own_file && !fs::exists(*m.own_file))
+      throw Error("management cluster kubeconfig not found: " + m.shown,
                   "provision the management cluster first (kubectl lo provision " + *c.domain.spec.managementClusterDomain + ")");
     std::unique_ptr<KubeClient> mgmt;
-    if (!c.dry_run) mgmt = client(mgmt_kc);
+    if (!c.dry_run) mgmt = client(m.request);
     Json ns = {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", r.ns}}}};
     run.step("apply", "Namespace " + r.ns + where, [&] { apply(*mgmt, ns); });
     std::vector<std::string> keys;
@@ -84,14 +118,14 @@ class CapiDriver : public Driver {
   bool post_provision(const Context&) override { return false; }
 
   void destroy(const Context& c) override {
-    require_management(c);
+    Management m = management(c);
     auto r = capi::render(c.ws, c.domain);
-    fs::path mgmt_kc = management_kubeconfig(c);
     Runner run(c.dry_run, c.dry_run ? std::cout : std::cerr);
     auto timeout = c.timeout.value_or(kDefaultTimeout);
     std::unique_ptr<KubeClient> mgmt;
-    if (!c.dry_run) mgmt = client(mgmt_kc);
-    run.step("delete", "Cluster " + r.ns + "/" + r.cluster_name + " and wait until it is gone", [&] {
+    if (!c.dry_run) mgmt = client(m.request);
+    run.step("delete", "Cluster " + r.ns + "/" + r.cluster_name + " on the management cluster (" + m.shown +
+                           ") and wait until it is gone", [&] {
       auto info = mgmt->require_resource("cluster.x-k8s.io/v1beta2", "Cluster");
       auto resp = mgmt->request("DELETE", KubeClient::object_path(info, r.ns, r.cluster_name));
       if (resp.status == 404) {
@@ -114,11 +148,10 @@ class CapiDriver : public Driver {
   }
 
   std::string status(const Context& c) override {
-    require_management(c);
+    Management m = management(c);
     auto r = capi::render(c.ws, c.domain);
-    fs::path mgmt_kc = management_kubeconfig(c);
-    if (!fs::exists(mgmt_kc)) return "NotFound";
-    auto mgmt = client(mgmt_kc);
+    if (m.own_file && !fs::exists(*m.own_file)) return "NotFound";
+    auto mgmt = client(m.request);
     auto info = mgmt->find_resource("cluster.x-k8s.io/v1beta2", "Cluster");
     if (!info) return "NotFound";
     auto obj = mgmt->get_object(*info, r.ns, r.cluster_name);
@@ -128,16 +161,7 @@ class CapiDriver : public Driver {
   std::string kubeconfig(const Context& c) override { return c.kubeconfig().string(); }
 
  private:
-  static void require_management(const Context& c) {
-    if (!c.domain.spec.managementClusterDomain)
-      throw Error(Location{c.domain.spec.file, "spec.managementCluster.domain"},
-                  "is required: lo has no SaaS (hosted) management cluster mode yet",
-                  "name the management cluster's domain; its kubeconfig is read from .kubeconfig/");
-  }
-
-  static std::unique_ptr<KubeClient> client(const fs::path& kc) {
-    KubeconfigRequest req;
-    req.path = kc;
+  static std::unique_ptr<KubeClient> client(const KubeconfigRequest& req) {
     ClientOptions o;
     o.max_retries = 2;  // the apply loop below retries longer, with progress lines
     return std::make_unique<KubeClient>(load_kubeconfig(req), o);
@@ -215,7 +239,9 @@ class CapiDriver : public Driver {
   }
 
   static void wait_readyz(const fs::path& kc, std::chrono::milliseconds timeout) {
-    auto k = client(kc);
+    KubeconfigRequest req;
+    req.path = kc;
+    auto k = client(req);
     auto deadline = std::chrono::steady_clock::now() + timeout;
     std::string last;
     while (true) {

@@ -1,4 +1,5 @@
 #include "capi_render.hpp"
+#include "template_value.hpp"
 
 #include <algorithm>
 #include <set>
@@ -49,14 +50,6 @@ bool truthy(const Json* v) {
 }
 
 std::string scalar_text(const Json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
-
-// A value goes into YAML text between quotes or as a number: no quote,
-// backslash, newline or other control character may break out of it.
-bool safe_value(const std::string& v) {
-  return std::none_of(v.begin(), v.end(), [](char c) {
-    return c == '"' || c == '\\' || c == '\'' || static_cast<unsigned char>(c) < 0x20;
-  });
-}
 
 
 class Renderer {
@@ -162,7 +155,7 @@ class Renderer {
                     "is required by Cluster API provider " + p_.name + " (for " + name + ")",
                     "set one of: " + join(tried));
       }
-      if (!safe_value(*value))
+      if (!driver::safe_template_value(*value))
         throw Error(Location{d_.spec.file, tried.empty() ? name : tried.front()},
                     "'" + *value + "' contains a quote, backslash or control character", "use a plain value");
       vars[name] = *value;

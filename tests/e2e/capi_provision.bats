@@ -156,3 +156,47 @@ wait: workload API /readyz (.kubeconfig/prod.yaml)
 bootstrap of prod.example.com (Capi): nothing to apply (spec.bootstrap is empty)
 PLAN
 }
+
+@test "SaaS mode: without spec.managementCluster the management cluster comes from --kubeconfig / --context" {
+  control POST /lo-test/stats/reset >/dev/null
+  for verb in provision status destroy; do
+    run "$LO" "$verb" --root "$P" saas.example.com
+    [ "$status" -eq 2 ]
+    [[ "$output" == *'Capi domain saas.example.com has no spec.managementCluster (SaaS mode): name its management cluster with --kubeconfig FILE and/or --context NAME'* ]]
+  done
+  [ "$(control GET /lo-test/stats | jq .requests)" -eq 0 ]
+  # Rendering needs no management cluster.
+  run "$LO" capi render --root "$P" saas.example.com
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'name: saas-general'* ]]
+  run --separate-stderr "$LO" provision --root "$P" --dry-run --kubeconfig "$S/kubeconfig-cert.yaml" saas.example.com
+  [[ "${lines[0]}" == "apply: Namespace tenants on the management cluster (--kubeconfig $S/kubeconfig-cert.yaml)" ]]
+
+  run --separate-stderr "$LO" provision --root "$P" --kubeconfig "$S/kubeconfig-cert.yaml" saas.example.com
+  echo "$stderr"
+  [ "$status" -eq 0 ]
+  [ "$(k get cluster saas -n tenants -o jsonpath='{.status.phase}')" = Provisioned ]
+  [ "$(stat -c %a "$P/.kubeconfig/saas.yaml")" = 600 ]
+  # --context alone: that context of $KUBECONFIG.
+  run env KUBECONFIG="$S/kubeconfig-cert.yaml" "$LO" status --root "$P" --context lo-test saas.example.com
+  [ "$output" = Provisioned ]
+  run env KUBECONFIG="$S/kubeconfig-cert.yaml" "$LO" status --root "$P" --context no-such saas.example.com
+  [ "$status" -eq 1 ]
+  [[ "$output" == *'no-such'* ]]
+
+  run --separate-stderr "$LO" destroy --root "$P" --kubeconfig "$S/kubeconfig-cert.yaml" --context lo-test saas.example.com
+  echo "$stderr"
+  [ "$status" -eq 0 ]
+  run k get cluster saas -n tenants
+  [ "$status" -ne 0 ]
+  run "$LO" status --root "$P" --kubeconfig "$S/kubeconfig-cert.yaml" saas.example.com
+  [ "$output" = NotFound ]
+
+  # Where there is nothing for them to name, the flags are refused, not ignored.
+  run "$LO" status --root "$P" --kubeconfig "$S/kubeconfig-cert.yaml" prod.example.com
+  [ "$status" -eq 2 ]
+  [[ "$output" == *'--kubeconfig names the management cluster of a Capi domain in SaaS mode, but prod.example.com has spec.managementCluster.domain mgmt.example.com'* ]]
+  run "$LO" provision --root "$P" --dry-run --context lo-test mgmt.example.com
+  [ "$status" -eq 2 ]
+  [[ "$output" == *'--context is only for a Capi domain without spec.managementCluster (SaaS mode); mgmt.example.com is of kind Lo'* ]]
+}

@@ -2,7 +2,8 @@
 # The KubeOne driver: kubeone.yaml from a spec and an inventory JSON against a
 # golden file, strictly decoded into KubeOne's own v1beta2 types
 # (tests/tools/kubeone-check), and the commands lo runs, proven by the
-# recording fake tests/fakes/bin/kubeone (argv, working directory, env).
+# recording fakes tests/fakes/bin/kubeone (argv, working directory, env) and
+# tests/fakes/bin/lo-provider-test (an infrastructure provider executable).
 
 load lib/tools
 bats_require_minimum_version 1.5.0
@@ -19,8 +20,12 @@ setup() {
   export KUBEONE_FAKE_LOG="$T/kubeone.log" KUBEONE_FAKE_STATE="$T/kubeone-state"
   export PATH="$LO_SRC/tests/fakes/bin:$PATH"
   export HCLOUD_TOKEN="hc-token-for-kubeone"
-  unset DOMAIN_NAME KUBEONE_FAKE_FAIL AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
+  # One record for both fakes, so the order of their calls shows.
+  export LO_PROVIDER_FAKE_LOG="$KUBEONE_FAKE_LOG" LO_PROVIDER_FAKE_CLOUD="$T/cloud" TEST_CLOUD_TOKEN=test-token
+  unset DOMAIN_NAME KUBEONE_FAKE_FAIL LO_PROVIDER_FAKE_FAIL AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
   W="$P/clusters/k1.example.com/.kubeone"
+  mkdir -p "$W"
+  T1="$P/clusters/t1.example.com"
 }
 
 teardown() { rm -rf "$T"; }
@@ -87,13 +92,111 @@ teardown() { rm -rf "$T"; }
   [ ! -e "$P/.kubeconfig/k1.yaml" ]
 }
 
-@test "--dry-run prints the plan and runs nothing; a missing inventory is named" {
+@test "--dry-run prints the plan and runs nothing; a missing inventory or provider is named" {
   run "$LO" provision --root "$P" --dry-run --skip-bootstrap k1.example.com
   [ "$status" -eq 0 ]
   [[ "$output" == *'run: kubeone apply --manifest kubeone.yaml --auto-approve'* ]]
   [ ! -e "$KUBEONE_FAKE_LOG" ]
-  rm "$W/inventory.json"
+  rm "$P/clusters/k1.example.com/.provider/inventory.json"
   run "$LO" kubeone render --root "$P" k1.example.com
   [ "$status" -eq 1 ]
-  [[ "$output" == *'clusters/k1.example.com/.kubeone/inventory.json (or Terraform'* ]]
+  [[ "$output" == *'clusters/k1.example.com/.provider/inventory.json (or Terraform'* ]]
+  # k1 names provider hetzner, which lo has no implementation of yet.
+  run "$LO" provision --root "$P" --skip-bootstrap k1.example.com
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"no infrastructure provider 'hetzner'"*'no executable lo-provider-hetzner is on PATH or at .lok8s/providers/hetzner/lo-provider-hetzner'* ]]
+}
+
+@test "a provider: provision makes the machines and writes the inventory, kubeone.yaml is rendered from it; a re-run makes nothing twice" {
+  run --separate-stderr "$LO" provision --root "$P" --skip-bootstrap t1.example.com
+  echo "$output$stderr"
+  [ "$status" -eq 0 ]
+  # validate, provision, output, then kubeone, each from the project root
+  # with the provider's state folder and its config.
+  [ "$(sed -n 's/^argv: //p' "$KUBEONE_FAKE_LOG")" = "validate t1.example.com $T1/cluster.lok8s.yaml
+provision t1.example.com $T1/cluster.lok8s.yaml
+output t1.example.com $T1/cluster.lok8s.yaml
+apply --manifest kubeone.yaml --auto-approve" ]
+  grep -qx "cwd: $P" "$KUBEONE_FAKE_LOG"
+  grep -qx "provider dir: $T1/.provider" "$KUBEONE_FAKE_LOG"
+  grep -qx 'config: {"workers":2}' "$KUBEONE_FAKE_LOG"
+  [[ "$output" == *'created server t1-worker-2'* ]]
+  [ "$(jq -r '[.nodes[].name] | join(" ")' "$T1/.provider/inventory.json")" = "t1-cp-1 t1-worker-1 t1-worker-2" ]
+  # The manifest is the render of that inventory, and strictly valid.
+  diff -u "$T1/.kubeone/kubeone.yaml" <("$LO" kubeone render --root "$P" t1.example.com)
+  grep -q 'hostname: t1-cp-1' "$T1/.kubeone/kubeone.yaml"
+  grep -q "sshPrivateKeyFile: $T1/.provider/id_ed25519" "$T1/.kubeone/kubeone.yaml"
+  go_tool kubeone-check
+  run "$GO_TOOL" "$T1/.kubeone/kubeone.yaml"
+  [[ "$output" == *'ok KubeOneCluster/t1: 1 control-plane hosts, 2 static workers, 0 dynamic worker pools'* ]]
+  run "$LO" status --root "$P" t1.example.com
+  [ "$output" = Ready ]
+
+  run "$LO" provision --root "$P" --skip-bootstrap t1.example.com
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'server t1-cp-1 exists'* ]]
+  [[ "$output" != *'created server'* ]]
+  [ "$(find "$T/cloud" -type f | wc -l)" -eq 3 ]
+}
+
+@test "a provider: destroy runs kubeone reset, then the provider's destroy; a failing destroy surfaces its output and exit code" {
+  "$LO" provision --root "$P" --skip-bootstrap t1.example.com >/dev/null 2>&1
+  : > "$KUBEONE_FAKE_LOG"
+  export LO_PROVIDER_FAKE_FAIL=destroy:5
+  run "$LO" destroy --root "$P" t1.example.com
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *'lo-provider-test: destroy: the cloud API answered 503 Service Unavailable'* ]]
+  [[ "$output" == *'provider lo-provider-test destroy failed (exit 5)'* ]]
+  [ "$(find "$T/cloud" -type f | wc -l)" -eq 3 ]
+  [ -e "$T1/.provider/inventory.json" ]
+
+  unset LO_PROVIDER_FAKE_FAIL
+  : > "$KUBEONE_FAKE_LOG"
+  run "$LO" destroy --root "$P" t1.example.com
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(sed -n 's/^argv: //p' "$KUBEONE_FAKE_LOG")" = "reset --manifest kubeone.yaml --auto-approve
+destroy t1.example.com $T1/cluster.lok8s.yaml" ]
+  [ -z "$(find "$T/cloud" -type f)" ]
+  [ ! -e "$T1/.provider/inventory.json" ]
+  [ ! -e "$P/.kubeconfig/t1.yaml" ]
+  run "$LO" status --root "$P" t1.example.com
+  [ "$output" = NotFound ]
+}
+
+@test "a provider: a failing validate stops before anything is made; --dry-run prints the plan and runs nothing" {
+  unset TEST_CLOUD_TOKEN
+  run "$LO" provision --root "$P" --skip-bootstrap t1.example.com
+  [ "$status" -eq 1 ]
+  [[ "$output" == *'lo-provider-test: TEST_CLOUD_TOKEN is not set'*'provider lo-provider-test validate failed (exit 1)'* ]]
+  [ "$(sed -n 's/^argv: //p' "$KUBEONE_FAKE_LOG")" = "validate t1.example.com $T1/cluster.lok8s.yaml" ]
+  [ ! -e "$T/cloud" ]
+
+  rm "$KUBEONE_FAKE_LOG"
+  run --separate-stderr "$LO" provision --root "$P" --dry-run --skip-bootstrap t1.example.com
+  [ "$status" -eq 0 ]
+  [ ! -e "$KUBEONE_FAKE_LOG" ]
+  diff -u - <(printf '%s\n' "$output") <<PLAN
+run: $LO_SRC/tests/fakes/bin/lo-provider-test validate t1.example.com $T1/cluster.lok8s.yaml  (provider)
+run: $LO_SRC/tests/fakes/bin/lo-provider-test provision t1.example.com $T1/cluster.lok8s.yaml  (provider)
+write: $T1/.provider/inventory.json (0644)  # inventory of provider lo-provider-test
+write: $T1/.kubeone/kubeone.yaml (0644)  # KubeOne manifest (from the inventory above)
+run: kubeone apply --manifest kubeone.yaml --auto-approve
+copy: clusters/t1.example.com/.kubeone/t1-kubeconfig to .kubeconfig/t1.yaml (0600)
+PLAN
+}
+
+@test "a provider executable of the project is found first; an output that is no inventory is refused" {
+  mkdir -p "$P/.lok8s/providers/test"
+  printf '#!/bin/sh\necho "project provider $1" >&2\n[ "$1" != output ] || echo %s\n' "'{\"api\": {}, \"nodes\": []}'" \
+    > "$P/.lok8s/providers/test/lo-provider-test"
+  chmod +x "$P/.lok8s/providers/test/lo-provider-test"
+  run "$LO" provision --root "$P" --skip-bootstrap t1.example.com
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *'project provider provision'* ]]
+  [[ "$output" == *'lo-provider-test output'*'api.endpoint: is required (a non-empty string) in the inventory'* ]]
+  [ ! -e "$T1/.provider/inventory.json" ]
+  [ ! -e "$KUBEONE_FAKE_LOG" ]
 }
