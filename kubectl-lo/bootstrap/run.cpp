@@ -3,7 +3,9 @@
 // applied unless every stage planned and rendered; a failing stage stops
 // the stages that come after it (all of them in a list, its dependents in a
 // graph) and the error names it, its objects and the reason, and the stages
-// not applied.
+// not applied. The keeping of a render, each apply and each wait are steps
+// of lo's Runner (lo/runner.hpp): --dry-run goes through the same code and
+// prints them (LO_STEP_LOG records both), so the plan is the run's list.
 #include <iostream>
 #include <mutex>
 #include <optional>
