@@ -9,7 +9,7 @@ namespace {
 void flags(cli::Options& o) {
   o.add_options()
       ("values", cli::text("ENTRY"), "print the merged Helm values of one entry and exit")
-      ("dry-run", cli::boolean(), "print the plan and the rendered stages; apply nothing")
+      ("dry-run", cli::boolean(), "print the run's steps and the rendered stages; apply and keep nothing")
       ("timeout", cli::duration(false)->hint("give a positive duration such as 180s, 5m or 1m30s"),
        "how long each stage may take to become healthy (default 180s)")
       ("parallel", cli::number("N", 1, 64), "stages at once when entries use dependsOn (default 4)")
@@ -58,7 +58,7 @@ const cli::Command bootstrap_command{
     .words = cli::Words::Domain,
     .examples = "  kubectl lo bootstrap                     # every stage of the active domain\n"
                 "  kubectl lo bootstrap lok8s.dev metallb   # one stage\n"
-                "  kubectl lo bootstrap --dry-run           # the plan and the rendered stages\n"
+                "  kubectl lo bootstrap --dry-run           # the run's steps, then the rendered stages\n"
                 "  kubectl lo bootstrap --values cilium     # the merged Helm values of an entry",
 };
 

@@ -146,7 +146,7 @@ struct Options {
   std::optional<std::string> kubeconfig;  // --kubeconfig
   std::optional<std::string> context;     // --context
   std::optional<std::string> values_of;   // --values ENTRY: print its merged values
-  bool dry_run = false;                   // print the plan and the rendered stages
+  bool dry_run = false;                   // print the plan (the run's steps) and the rendered stages
   bool plan_only = false;                 // print the plan lines only (provision --dry-run)
   bool force = false;                     // render again even when the cache is current
   std::chrono::milliseconds timeout{std::chrono::seconds(180)};       // per stage

@@ -261,24 +261,30 @@ Rendered Renderer::render(const Stage& s) const {
     for (const auto& o : r.objects) r.text += (r.text.empty() ? "" : "---\n") + json_to_yaml(o.object);
   }
 
+  // Keeping the output (and its stamp) is the render step of the run; a
+  // dry run renders the same text and keeps nothing (run.cpp).
   std::string name = s.id + ".yaml";
-  build::write_folder(out_dir, {build::OutFile{name, r.text}}, false);
-  std::error_code ec;
-  if (in.volatile_build) {
-    fs::remove(stamp_file, ec);
-    return r;
-  }
+  bool volatile_build = in.volatile_build;
   build::Stamp stamp;
   stamp.key = key;
   stamp.resources = r.objects.size();
   stamp.inputs = std::move(snapshot);
   stamp.vars = build::referenced_values(referenced, vars);
   stamp.output_sha = build::sha256_hex(r.text.back() == '\n' ? r.text : r.text + "\n");
-  stamp.outputs.push_back(build::stat_file(out_dir / name));
-  stamp.outputs.push_back(build::stat_file(out_dir / "kustomization.yaml"));
-  for (auto& o : stamp.outputs) o.path = fs::path(o.path).filename().string();
-  fs::create_directories(m.cache_dir, ec);
-  build::save_stamp(stamp_file, stamp);
+  fs::path cache_dir = m.cache_dir;
+  r.save = [out_dir, name, text = r.text, volatile_build, stamp_file, cache_dir, stamp]() mutable {
+    build::write_folder(out_dir, {build::OutFile{name, text}}, false);
+    std::error_code ec;
+    if (volatile_build) {
+      fs::remove(stamp_file, ec);
+      return;
+    }
+    stamp.outputs.push_back(build::stat_file(out_dir / name));
+    stamp.outputs.push_back(build::stat_file(out_dir / "kustomization.yaml"));
+    for (auto& o : stamp.outputs) o.path = fs::path(o.path).filename().string();
+    fs::create_directories(cache_dir, ec);
+    build::save_stamp(stamp_file, stamp);
+  };
   return r;
 }
 

@@ -23,6 +23,7 @@
 // Secrets from secrets.lok8s.yaml are never part of it.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,6 +40,10 @@ struct Rendered {
   bool cached = false;
   std::string why;                        // why it was rendered (when not cached)
   std::filesystem::path file;             // where the text is kept
+  // Keeps the text in `file` with its stamp: the render step of a run
+  // (empty when cached). render() itself writes nothing, so a dry run
+  // leaves the cache as the run will find it.
+  std::function<void()> save;
 };
 
 class Renderer {

@@ -3,9 +3,12 @@
 // applied unless every stage planned and rendered; a failing stage stops
 // the stages that come after it (all of them in a list, its dependents in a
 // graph) and the error names it, its objects and the reason, and the stages
-// not applied.
+// not applied. The keeping of a render, each apply and each wait are steps
+// of lo's Runner (lo/runner.hpp): --dry-run goes through the same code and
+// prints them (LO_STEP_LOG records both), so the plan is the run's list.
 #include <iostream>
 #include <mutex>
+#include <optional>
 
 #include "bootstrap.hpp"
 #include "helm.hpp"
@@ -16,6 +19,8 @@
 #include "lo/kube_client.hpp"
 #include "lo/log.hpp"
 #include "lo/parallel.hpp"
+#include "lo/readiness.hpp"
+#include "lo/runner.hpp"
 #include "lo/spec_env.hpp"
 #include "lo/yaml_json.hpp"
 #include "render.hpp"
@@ -94,8 +99,8 @@ std::vector<Rendered> render_all(const Plan& plan, const Renderer& renderer, uns
   return out;
 }
 
-void print_dry_run(const Plan& plan, const std::vector<Rendered>& rendered) {
-  for (const auto& l : plan_lines(plan)) std::cout << "# " << (l[0] == 'b' ? l : "  " + l) << "\n";
+// The rendered stages, after the plan's steps (a dry run).
+void print_rendered(const Plan& plan, const std::vector<Rendered>& rendered) {
   for (size_t i = 0; i < plan.stages.size(); ++i) {
     const Stage& s = plan.stages[i];
     std::cout << "---\n# stage " << i + 1 << "/" << plan.stages.size() << ": " << s.id << " (" << rendered[i].objects.size()
@@ -106,6 +111,31 @@ void print_dry_run(const Plan& plan, const std::vector<Rendered>& rendered) {
   }
 }
 
+// "render: bootstrap stage cni to clusters/d/artifacts/.bootstrap/cni/cni.yaml
+// (kustomize build .lok8s/addons/cni; not rendered before)"
+std::string render_target(const Plan& plan, const Stage& s, const Rendered& r) {
+  std::string how = s.chart ? "helm template " + s.chart->release + " " + s.chart->describe() +
+                                  (s.has_kustomization ? ", then kustomize build" : "")
+                            : "kustomize build " + plan.ws.show(s.dir);
+  return "bootstrap stage " + s.id + " to " + plan.ws.show(r.file) + " (" + how + "; " + r.why + ")";
+}
+
+// The objects of a stage the run waits for (as the deploy engine picks them).
+std::vector<std::string> workloads_of(const std::vector<deploy::Manifest>& objects) {
+  std::vector<std::string> out;
+  for (const auto& m : objects) {
+    const Json& o = m.object;
+    std::string api = o.value("apiVersion", ""), kind = o.value("kind", "");
+    auto slash = api.find('/');
+    std::string group = slash == std::string::npos ? "" : api.substr(0, slash);
+    if (kind == "CustomResourceDefinition" || !has_health_rule(group, kind)) continue;
+    const Json& md = o.contains("metadata") ? o["metadata"] : Json::object();
+    std::string ns = md.value("namespace", "");
+    out.push_back(kind + " " + (ns.empty() ? "" : ns + "/") + md.value("name", ""));
+  }
+  return out;
+}
+
 std::string outcome_text(const deploy::TargetOutcome& t, bool waited) {
   std::string s = std::to_string(t.objects) + " objects (" + std::to_string(t.created) + " created, " +
                   std::to_string(t.configured) + " configured, " + std::to_string(t.unchanged) + " unchanged)";
@@ -113,45 +143,80 @@ std::string outcome_text(const deploy::TargetOutcome& t, bool waited) {
   return s;
 }
 
+// The stages as steps, for the run and its plan alike: each stage's render
+// (when its cached output is not current), then, in order or by dependsOn,
+// its apply and its wait. A dry run goes through the same code without
+// touching the cluster; it walks the graph one stage at a time, as a run
+// with --parallel 1 would (with more, independent stages may interleave).
 int apply_all(const Plan& plan, const Options& o, const KubeconfigChoice& kc, const std::vector<Rendered>& rendered,
               Clock::time_point t0) {
-  deploy::ClusterChoice cluster;
-  cluster.config = load_kubeconfig(kc.request);
-  cluster.source = kc.describe(plan.ws, cluster.config.files);
-  cluster.default_namespace = cluster.config.namespace_;
-  KubeClient client(cluster.config);
-  client.credentials().get();
-  deploy::Progress progress(true);
-
+  Runner runner(o.dry_run);
+  std::mutex mu;
+  // The action runs outside the lock (stages run in parallel); its step is
+  // recorded when it is done. A dry run records only.
+  auto step = [&](const std::string& verb, const std::string& target, const std::function<void()>& action) {
+    if (!runner.dry_run()) action();
+    std::lock_guard<std::mutex> g(mu);
+    runner.step(verb, target, [] {});
+  };
+  if (o.dry_run)
+    for (const auto& l : plan_lines(plan)) std::cout << "# " << (l[0] == 'b' ? l : "  " + l) << "\n";
   const size_t n = plan.stages.size();
+  for (size_t i = 0; i < n; ++i)
+    if (!rendered[i].cached) step("render", render_target(plan, plan.stages[i], rendered[i]), rendered[i].save);
+
+  deploy::ClusterChoice cluster;
+  std::optional<KubeClient> client;
+  deploy::Progress progress(true);
   std::vector<std::string> ids;
   for (const auto& s : plan.stages) ids.push_back(s.id);
-  progress.note("bootstrapping " + plan.domain.ref.name + ": " + std::to_string(n) + (n == 1 ? " stage" : " stages") + " (" +
-                join(ids) + ")" + (plan.by_depends_on ? " by dependsOn" : ", in order") + " to " +
-                cluster.config.cluster.server + " from " + cluster.source);
+  if (!o.dry_run) {
+    cluster.config = load_kubeconfig(kc.request);
+    cluster.source = kc.describe(plan.ws, cluster.config.files);
+    cluster.default_namespace = cluster.config.namespace_;
+    client.emplace(cluster.config);
+    client->credentials().get();
+    progress.note("bootstrapping " + plan.domain.ref.name + ": " + std::to_string(n) + (n == 1 ? " stage" : " stages") + " (" +
+                  join(ids) + ")" + (plan.by_depends_on ? " by dependsOn" : ", in order") + " to " +
+                  cluster.config.cluster.server + " from " + cluster.source);
+  }
 
   std::vector<std::vector<size_t>> parents;
   for (const auto& s : plan.stages) parents.push_back(s.parents);
-  std::mutex mu;
-  std::vector<deploy::TargetOutcome> outcomes(n);
-  auto results = run_graph(parents, plan.by_depends_on ? o.parallel : 1, [&](size_t i) {
+  auto results = run_graph(parents, plan.by_depends_on && !o.dry_run ? o.parallel : 1, [&](size_t i) {
     const Stage& s = plan.stages[i];
     auto start = Clock::now();
-    std::vector<deploy::Manifest> objects = rendered[i].objects;
-    for (auto& sec : secret_objects(s.secrets, s.id))
-      objects.push_back(deploy::Manifest{std::move(sec), plan.ws.show(s.dir / "secrets.lok8s.yaml")});
-    progress.note("[" + s.id + "] stage " + std::to_string(i + 1) + "/" + std::to_string(n) + ": applying " +
-                  std::to_string(objects.size()) + " objects");
-    deploy::StageOptions so;
-    so.timeout = o.timeout;
-    so.wait = s.wait;
-    auto outcome = deploy::apply_stage(client, cluster, s.id, objects, so, progress);
-    {
-      std::lock_guard<std::mutex> g(mu);
-      outcomes[i] = outcome;
-    }
-    progress.note("[" + s.id + "] stage done: " + outcome_text(outcome, s.wait) + " in " + format_seconds(Clock::now() - start));
+    std::string at = "bootstrap stage " + s.id + " (" + std::to_string(i + 1) + "/" + std::to_string(n) + ")";
+    std::vector<std::string> after;
+    if (plan.by_depends_on)
+      for (size_t p : s.parents) after.push_back(ids[p]);
+    std::vector<std::string> workloads = workloads_of(rendered[i].objects);
+    size_t count = rendered[i].objects.size() + s.secrets.size();
+    std::string target = at + ": " + std::to_string(count) + (count == 1 ? " object" : " objects");
+    if (!after.empty()) target += ", after " + join(after);
+    if (!s.wait && !workloads.empty()) target += "; not waited for (wait: false): " + join(workloads);
+    deploy::TargetOutcome outcome;
+    // apply_stage applies and waits in one (its webhook retries span both):
+    // the wait step is recorded once it is over.
+    step("apply", target, [&] {
+      std::vector<deploy::Manifest> objects = rendered[i].objects;
+      for (auto& sec : secret_objects(s.secrets, s.id))
+        objects.push_back(deploy::Manifest{std::move(sec), plan.ws.show(s.dir / "secrets.lok8s.yaml")});
+      progress.note("[" + s.id + "] stage " + std::to_string(i + 1) + "/" + std::to_string(n) + ": applying " +
+                    std::to_string(objects.size()) + " objects");
+      deploy::StageOptions so;
+      so.timeout = o.timeout;
+      so.wait = s.wait;
+      outcome = deploy::apply_stage(*client, cluster, s.id, objects, so, progress);
+    });
+    if (s.wait && !workloads.empty()) step("wait", at + " until healthy: " + join(workloads), [] {});
+    if (!o.dry_run)
+      progress.note("[" + s.id + "] stage done: " + outcome_text(outcome, s.wait) + " in " + format_seconds(Clock::now() - start));
   });
+  if (o.dry_run) {
+    print_rendered(plan, rendered);
+    return kExitOk;
+  }
 
   std::vector<std::string> done, failed, skipped;
   std::vector<Problem> problems;
@@ -206,10 +271,6 @@ int run(const Options& o) {
   build::BuildVariables vars(build::substitution_variables(spec_variables(plan.eff), environ), ws, kc);
   Renderer renderer(plan, vars, o);
   std::vector<Rendered> rendered = render_all(plan, renderer, o.parallel);
-  if (o.dry_run) {
-    print_dry_run(plan, rendered);
-    return kExitOk;
-  }
   return apply_all(plan, o, kc, rendered, t0);
 }
 

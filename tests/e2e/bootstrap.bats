@@ -7,6 +7,7 @@
 
 bats_require_minimum_version 1.5.0
 load lib/tools
+load lib/plan_parity
 
 setup() {
   : "${LO_BIN:?LO_BIN must point at the bin folder of the build}"
@@ -324,10 +325,11 @@ EOF
   run k get namespace demo-ns
   [ "$status" -ne 0 ]
 
+  # the dry run kept nothing: the run renders (its plan's render step)
   run "$LO" bootstrap --root "$P" -v=1
   echo "$output"
   [ "$status" -eq 0 ]
-  [[ "$output" == *"[demo] rendered output is current (cache)"* ]]
+  [[ "$output" == *"[demo] rendered (not rendered before)"* ]]
   k get configmap -n demo-ns demo-values -o json > "$T/cm.json"
   python3 - "$T/cm.json" <<'EOF'
 import json, sys
@@ -750,4 +752,62 @@ EOF
   run "$T/krew/bin/kubectl-lo" tilt up --root "$P"
   [ "$status" -eq 1 ]
   [[ "$output" == *"load('$T/krew/store/lo/v0.1.0/share/lo/tilt/lo/Tiltfile', 'lok8s')"* ]]
+}
+
+# What a bootstrap changes: its objects on the server (names and
+# resourceVersions) and its render cache. `snapshot` takes it before a
+# parity check (lib/plan_parity.bash), whose `changes` after the dry run
+# must name nothing.
+bootstrap_state() {
+  k get ds,deploy,cm,ns -A -l lok8s.dev/name -o jsonpath='{range .items[*]}{.metadata.name}={.metadata.resourceVersion} {end}'
+  find "$P/clusters/lok8s.dev/artifacts" -type f -printf '%p %s %T@\n' 2>/dev/null | sort
+}
+snapshot() { BEFORE="$(bootstrap_state)"; }
+changes() { [ "$(bootstrap_state)" = "$BEFORE" ] || echo "the cluster or the render cache"; }
+
+@test "--dry-run is the run's step list: renders, applies, waits, wait: false, dependsOn; again once bootstrapped" {
+  daemonset cni 300 | addon cni ds.yaml
+  deployment lb 200 | addon lb deploy.yaml
+  configmap app | addon app cm.yaml
+  # spec order is not the dependsOn order; lb is not waited for
+  bootstrap_list '    - app: {dependsOn: [lb]}
+    - lb: {dependsOn: [cni], wait: false}
+    - cni: {dependsOn: []}'
+  snapshot
+  run parity boot 6 "$LO" bootstrap --root "$P"
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  a=.lok8s/addons
+  [ "$(cat "$T/boot.plan")" = "render: bootstrap stage app to clusters/lok8s.dev/artifacts/.bootstrap/app/app.yaml (kustomize build $a/app; not rendered before)
+render: bootstrap stage lb to clusters/lok8s.dev/artifacts/.bootstrap/lb/lb.yaml (kustomize build $a/lb; not rendered before)
+render: bootstrap stage cni to clusters/lok8s.dev/artifacts/.bootstrap/cni/cni.yaml (kustomize build $a/cni; not rendered before)
+apply: bootstrap stage cni (3/3): 1 object
+wait: bootstrap stage cni (3/3) until healthy: DaemonSet default/cni
+apply: bootstrap stage lb (2/3): 1 object, after cni; not waited for (wait: false): Deployment default/lb
+apply: bootstrap stage app (1/3): 1 object, after lb" ]
+  # the run did it: applied, and the cache kept
+  [ "$(k get ds cni -o jsonpath='{.status.numberReady}')" = 1 ]
+  k get configmap app
+  [ -f "$P/clusters/lok8s.dev/artifacts/.bootstrap/cni/cni.yaml" ]
+  # an already bootstrapped cluster: nothing to render, the stages applied again
+  snapshot
+  run parity again 4 "$LO" bootstrap --root "$P"
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  ! grep -q '^render:' "$T/again.plan"
+  [ "$(grep -c '^apply:' "$T/again.plan")" -eq 3 ]
+}
+
+@test "--dry-run of a chart addon is the run's step list (helm template, then its kustomization)" {
+  require_tool helm
+  demo_chart_addon
+  snapshot
+  run parity chart 2 "$LO" bootstrap --root "$P"
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  grep -qx 'render: bootstrap stage demo to clusters/lok8s.dev/artifacts/.bootstrap/demo/demo.yaml (helm template demo local chart ./chart, then kustomize build; not rendered before)' "$T/chart.plan"
+  grep -qx 'wait: bootstrap stage demo (1/1) until healthy: Deployment demo-ns/demo' "$T/chart.plan"
+  # an edited values file: the plan renders again, as the run does
+  printf 'nested: {b: 4}\nlist: [z]\n' > "$P/.lok8s/addons/demo/values.lo.yaml"
+  snapshot
+  run parity chart2 2 "$LO" bootstrap --root "$P"
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  grep -q '^render: bootstrap stage demo .*merged values' "$T/chart2.plan"
 }
