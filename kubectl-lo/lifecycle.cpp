@@ -108,14 +108,18 @@ void provision_flow(const Context& c, bool skip_bootstrap) {
   o.root = c.ws.root.string();
   o.domain = name;
   o.verbosity = c.verbosity;
-  o.plan_only = c.dry_run;  // the plan only: rendering may need the network
+  // A dry run renders the stages (as the run would, after provisioning) and
+  // lists the run's render, apply and wait steps; it applies nothing.
+  o.plan_only = c.dry_run;
   if (!c.dry_run) o.kubeconfig = d->kubeconfig(c);
   try {
     bootstrap::run(o);
   } catch (const Error& e) {
     std::vector<Problem> problems = e.problems();
     problems.push_back(Problem{Severity::Error, {},
-                               "provision of " + name + ": the cluster is up and stays, but its bootstrap did not finish",
+                               c.dry_run ? "provision of " + name +
+                                               " would stop at its bootstrap: the cluster would be up and stay, its bootstrap unfinished"
+                                         : "provision of " + name + ": the cluster is up and stays, but its bootstrap did not finish",
                                "fix the bootstrap and run 'kubectl lo bootstrap " + name +
                                    "', or set spec.bootstrap explicitly (bootstrap: [] for none); "
                                    "'kubectl lo provision --skip-bootstrap' provisions without it"});

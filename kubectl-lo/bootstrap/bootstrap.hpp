@@ -147,7 +147,8 @@ struct Options {
   std::optional<std::string> context;     // --context
   std::optional<std::string> values_of;   // --values ENTRY: print its merged values
   bool dry_run = false;                   // print the plan (the run's steps) and the rendered stages
-  bool plan_only = false;                 // print the plan lines only (provision --dry-run)
+  bool plan_only = false;                 // a dry run that prints the steps, not the rendered stages
+                                          // (provision/up --dry-run: the bootstrap part of their plan)
   bool force = false;                     // render again even when the cache is current
   std::chrono::milliseconds timeout{std::chrono::seconds(180)};       // per stage
   std::chrono::milliseconds render_timeout{std::chrono::minutes(10)};  // helm, kustomize

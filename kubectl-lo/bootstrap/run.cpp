@@ -150,7 +150,8 @@ std::string outcome_text(const deploy::TargetOutcome& t, bool waited) {
 // with --parallel 1 would (with more, independent stages may interleave).
 int apply_all(const Plan& plan, const Options& o, const KubeconfigChoice& kc, const std::vector<Rendered>& rendered,
               Clock::time_point t0) {
-  Runner runner(o.dry_run);
+  const bool dry = o.dry_run || o.plan_only;
+  Runner runner(dry);
   std::mutex mu;
   // The action runs outside the lock (stages run in parallel); its step is
   // recorded when it is done. A dry run records only.
@@ -159,7 +160,7 @@ int apply_all(const Plan& plan, const Options& o, const KubeconfigChoice& kc, co
     std::lock_guard<std::mutex> g(mu);
     runner.step(verb, target, [] {});
   };
-  if (o.dry_run)
+  if (dry)
     for (const auto& l : plan_lines(plan)) std::cout << "# " << (l[0] == 'b' ? l : "  " + l) << "\n";
   const size_t n = plan.stages.size();
   for (size_t i = 0; i < n; ++i)
@@ -170,7 +171,7 @@ int apply_all(const Plan& plan, const Options& o, const KubeconfigChoice& kc, co
   deploy::Progress progress(true);
   std::vector<std::string> ids;
   for (const auto& s : plan.stages) ids.push_back(s.id);
-  if (!o.dry_run) {
+  if (!dry) {
     cluster.config = load_kubeconfig(kc.request);
     cluster.source = kc.describe(plan.ws, cluster.config.files);
     cluster.default_namespace = cluster.config.namespace_;
@@ -183,7 +184,7 @@ int apply_all(const Plan& plan, const Options& o, const KubeconfigChoice& kc, co
 
   std::vector<std::vector<size_t>> parents;
   for (const auto& s : plan.stages) parents.push_back(s.parents);
-  auto results = run_graph(parents, plan.by_depends_on && !o.dry_run ? o.parallel : 1, [&](size_t i) {
+  auto results = run_graph(parents, plan.by_depends_on && !dry ? o.parallel : 1, [&](size_t i) {
     const Stage& s = plan.stages[i];
     auto start = Clock::now();
     std::string at = "bootstrap stage " + s.id + " (" + std::to_string(i + 1) + "/" + std::to_string(n) + ")";
@@ -210,11 +211,11 @@ int apply_all(const Plan& plan, const Options& o, const KubeconfigChoice& kc, co
       outcome = deploy::apply_stage(*client, cluster, s.id, objects, so, progress);
     });
     if (s.wait && !workloads.empty()) step("wait", at + " until healthy: " + join(workloads), [] {});
-    if (!o.dry_run)
+    if (!dry)
       progress.note("[" + s.id + "] stage done: " + outcome_text(outcome, s.wait) + " in " + format_seconds(Clock::now() - start));
   });
-  if (o.dry_run) {
-    print_rendered(plan, rendered);
+  if (dry) {
+    if (!o.plan_only) print_rendered(plan, rendered);
     return kExitOk;
   }
 
@@ -257,13 +258,13 @@ int run(const Options& o) {
   for (const auto& w : domain.spec.warnings) log::problem(kPrefix, w);
   if (o.values_of) return print_values(ws, domain, *o.values_of);
   Plan plan = make_plan(ws, domain, choice.rest);
-  if (o.plan_only || plan.stages.empty()) {
-    for (const auto& l : plan_lines(plan)) std::cout << l << "\n";
+  if (plan.stages.empty()) {  // (a comment in the plan of provision/up, as their bootstrap part is)
+    for (const auto& l : plan_lines(plan)) std::cout << (o.plan_only ? "# " : "") << l << "\n";
     return kExitOk;
   }
   preflight(plan);
   KubeconfigChoice kc = choose_kubeconfig(ws, domain, o.kubeconfig, o.context);
-  if (kc.source.empty() && !o.dry_run)
+  if (kc.source.empty() && !o.dry_run && !o.plan_only)
     throw Error("no kubeconfig for " + domain.ref.name + " (" + ws.show(ws.kubeconfig_dir() / (domain.spec.name.value_or("?") + ".yaml")) +
                     " does not exist)",
                 "provision the cluster first (kubectl lo provision " + domain.ref.name +

@@ -121,3 +121,22 @@ teardown() {
 apply: configmap kube-system/coredns (Corefile imports custom/*.override and custom/*.server)
 apply: deployment kube-system/coredns (restarts CoreDNS: its configuration changed)" ]
 }
+
+@test "provision and up with a bootstrap: the plan lists the stages' render, apply and wait steps, as the run does" {
+  sed -i 's/^  bootstrap: \[\]$/  bootstrap:\n    - local-path-provisioner/' "$P/clusters/lok8s.dev/cluster.lok8s.yaml"
+  run parity boot 40 kubectl-lo provision --root "$P" lok8s.dev
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  # the bootstrap part, after the driver's steps: rendered, applied, waited for
+  grep -E '^(render|apply|wait): bootstrap stage' "$T/boot.plan" > "$T/boot.steps"
+  [ "$(wc -l < "$T/boot.steps")" -eq 3 ]
+  grep -qE '^render: bootstrap stage local-path-provisioner to clusters/lok8s.dev/artifacts/.bootstrap/local-path-provisioner/local-path-provisioner.yaml \(kustomize build /.*/addons/local-path-provisioner; not rendered before\)$' "$T/boot.steps"
+  [ "$(sed -n 2,3p "$T/boot.steps")" = "apply: bootstrap stage local-path-provisioner (1/1): 9 objects
+wait: bootstrap stage local-path-provisioner (1/1) until healthy: Deployment local-path-storage/local-path-provisioner" ]
+  [ "$(tail -n 1 "$T/boot.plan")" = "wait: bootstrap stage local-path-provisioner (1/1) until healthy: Deployment local-path-storage/local-path-provisioner" ]
+  # the cluster exists and the stage is cached: the plan of up applies the stage again, renders nothing
+  reset_calls
+  run parity up 1 kubectl-lo up --root "$P" lok8s.dev
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  ! grep -q '^render:' "$T/up.plan"
+  grep -qx 'apply: bootstrap stage local-path-provisioner (1/1): 9 objects' "$T/up.plan"
+}
