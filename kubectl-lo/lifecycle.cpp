@@ -5,6 +5,7 @@
 #include "bootstrap/bootstrap.hpp"
 #include "commands.hpp"
 #include "driver.hpp"
+#include "kubehz.hpp"
 #include "lo/defaults.hpp"
 #include "lo/exec.hpp"
 #include "lo/fs.hpp"
@@ -89,16 +90,24 @@ Context cluster_of(Context c) {
   return c;
 }
 
-// Provision, post_provision, bootstrap.
+// Provision, post_provision, kubehz registration, bootstrap (the seeds'
+// driver contract's order).
 void provision_flow(const Context& c, bool skip_bootstrap) {
   auto d = driver::driver_for(c);
   log::note("provisioning " + c.domain.ref.name + " (" + c.domain.spec.kindText + ") with driver " + d->name());
-  int rc = d->provision(c);
-  if (rc == driver::kProvisionHandledAll) {
-    log::note("driver handled the whole lifecycle (exit 100); skipping post-provision and bootstrap");
-    return;
+  {
+    // A plan shares what the driver's steps would make (the provider's
+    // inventory, which names the key kubehz registers) with the steps after.
+    std::optional<PlanState> plan;
+    if (c.dry_run) plan.emplace();
+    int rc = d->provision(c);
+    if (rc == driver::kProvisionHandledAll) {
+      log::note("driver handled the whole lifecycle (exit 100); skipping post-provision, kubehz and bootstrap");
+      return;
+    }
+    if (!c.dry_run) d->post_provision(c);
+    kubehz::register_cluster(c);
   }
-  if (!c.dry_run) d->post_provision(c);
   const std::string& name = c.domain.ref.name;
   if (skip_bootstrap) {
     log::note("bootstrap skipped (--skip-bootstrap): run 'kubectl lo bootstrap " + name + "' to apply spec.bootstrap");
@@ -132,9 +141,15 @@ int provision(const cli::Args& a) {
   return kExitOk;
 }
 
+// kubehz deregistration (a warning when it fails), then the driver's destroy.
+void destroy_flow(const Context& c) {
+  auto d = driver::driver_for(c);
+  kubehz::deregister_cluster(c);
+  d->destroy(c);
+}
+
 int destroy(const cli::Args& a) {
-  Context c = context(a);
-  driver::driver_for(c)->destroy(c);
+  destroy_flow(context(a));
   return kExitOk;
 }
 
@@ -169,7 +184,7 @@ int down(const cli::Args& a) {
     if (c.dry_run) std::cout << "stop: tilt (pid " << t->pid << ")\n";
     else if (tilt::stop(c.ws, c.domain.ref.name)) log::note("stopped tilt (pid " + std::to_string(t->pid) + ")");
   }
-  driver::driver_for(c)->destroy(c);
+  destroy_flow(c);
   return kExitOk;
 }
 
@@ -179,8 +194,10 @@ const cli::Command provision_command{
     .name = "provision",
     .summary = "Create a domain's cluster with its driver",
     .usage = "[DOMAIN] [--dry-run] [--skip-bootstrap]",
-    .about = "Create the cluster of a domain with its kind's driver, then run post-provision and apply\n"
-             "spec.bootstrap (kubectl lo bootstrap), unless the driver handled everything (exit 100).",
+    .about = "Create the cluster of a domain with its kind's driver, then run post-provision, register it\n"
+             "with kubehz (spec.kubehz.access registered or managed: pending, with its SSH key's MD5\n"
+             "fingerprint for the dashboard's Claim page) and apply spec.bootstrap (kubectl lo bootstrap),\n"
+             "unless the driver handled everything (exit 100).",
     .flags = provision_flags,
     .run = provision,
     .words = cli::Words::Domain,
@@ -190,7 +207,8 @@ const cli::Command destroy_command{
     .name = "destroy",
     .summary = "Tear down a domain's cluster",
     .usage = "[DOMAIN] [--dry-run]",
-    .about = "Tear down the cluster of a domain with its kind's driver. Shared registry mirrors stay.",
+    .about = "Tear down the cluster of a domain with its kind's driver, after deregistering it from kubehz\n"
+             "(spec.kubehz.access registered or managed; needs KUBEHZ_TOKEN). Shared registry mirrors stay.",
     .flags = lifecycle_flags,
     .run = destroy,
     .words = cli::Words::Domain,

@@ -62,6 +62,15 @@ KkpHealth kkp_health(const Json& health, const std::vector<std::string>& compone
   return h;
 }
 
+bool kkp_runs_osm(const Json& cluster, const Json& health) {
+  if (cluster.is_object() && cluster.contains("spec") && cluster["spec"].is_object()) {
+    const Json& spec = cluster["spec"];
+    if (spec.contains("enableOperatingSystemManager") && spec["enableOperatingSystemManager"].is_boolean())
+      return spec["enableOperatingSystemManager"].get<bool>();
+  }
+  return health.is_object() && health.contains("operatingSystemManager") && !health["operatingSystemManager"].is_null();
+}
+
 Json kkp_cluster_body(const Spec& s, const EnvLookup& env) {
   std::string provider = provider_of(s);
   Json cloud = {{"dc", *s.kkp.datacenter}};
@@ -291,6 +300,18 @@ class KkpDriver : public Driver {
     if (!missing.empty()) {
       run.step("wait", "KKP cluster " + *s.name + " machine controller healthy (machineController)", [&] {
         k.wait_health(id, {"machineController"}, "machine controller", timeout);
+      });
+      // Machines boot from what operating-system-manager generates: a
+      // machine deployment made before it runs leaves its machines waiting.
+      run.step("wait", "KKP cluster " + *s.name + " operating system manager healthy (operatingSystemManager, when KKP runs it)", [&] {
+        auto cl = k.api->call("GET", k.cluster_path(id));
+        auto health = k.api->call("GET", k.cluster_path(id) + "/health");
+        if (!kkp_runs_osm(cl.value_or(Json()), health.value_or(Json()))) {
+          log::note("KKP cluster " + *s.name + " runs no operating system manager (spec.enableOperatingSystemManager is false, "
+                    "or its health does not report operatingSystemManager): nothing to wait for");
+          return;
+        }
+        k.wait_health(id, {"operatingSystemManager"}, "operating system manager", timeout);
       });
       for (const auto* p : missing)
         run.step("create", "KKP machine deployment " + p->first->name + " (" + pool_summary(s, *p->first) + ")", [&] {

@@ -41,6 +41,15 @@ struct KkpHealth {
 };
 KkpHealth kkp_health(const Json& health, const std::vector<std::string>& components);
 
+// Whether KKP runs operating-system-manager (OSM) for a cluster (GET
+// .../clusters/<id>) with this /health. KKP before 2.26 had the switch
+// spec.enableOperatingSystemManager (reported as a bool when set); KKP 2.26
+// dropped it from its API and always runs OSM. So: that bool when the
+// cluster has it, else whether /health reports operatingSystemManager (KKP
+// reports it exactly when OSM runs; ClusterHealth in kubermatic/dashboard
+// modules/api/pkg/api/v1/types.go).
+bool kkp_runs_osm(const Json& cluster, const Json& health);
+
 // The request bodies (env: how the driver reads an environment variable).
 using EnvLookup = std::function<const char*(const char*)>;
 Json kkp_cluster_body(const Spec& s, const EnvLookup& env);

@@ -239,6 +239,7 @@ created() { kkp_fake_state | jq -r ".created.$1"; }
 write: $D/.kkp/cluster_id (0644)  # KKP cluster id
 wait: KKP cluster c1 control plane healthy (apiserver, etcd, controller, scheduler; timeout 15m)
 wait: KKP cluster c1 machine controller healthy (machineController)
+wait: KKP cluster c1 operating system manager healthy (operatingSystemManager, when KKP runs it)
 create: KKP machine deployment general (2 replicas, hetzner cx22, ubuntu)
 create: KKP machine deployment burst (1 replicas, hetzner cpx31, flatcar, autoscaler 1-4)
 write: $P/.kubeconfig/c1.yaml (0600)  # kubeconfig" ]
@@ -286,4 +287,60 @@ write: $P/.kubeconfig/c1.yaml (0600)  # kubeconfig" ]
   [ "$status" -eq 1 ]
   [[ "$stderr" == *"HCLOUD_TOKEN is not set"* ]]
   [ ! -s "$KKP_FAKE_LOG" ]   # nothing reached the server
+}
+
+# The request log's lines from the first /health answer that reports
+# operatingSystemManager up, and of the first machine deployment made.
+first_line() { grep -n "$1" "$KKP_FAKE_LOG" | head -1 | cut -d: -f1; }
+
+@test "machine deployments are made only after KKP reports the operating system manager up" {
+  kkp_fake_stop
+  kkp_fake_start "$T/kkp-osm" "$TOKEN" --health-delay 0 --mc-delay 0 --osm-delay 3 --delete-delay 0
+  write_spec
+  run --separate-stderr "$LO" provision --root "$P" --skip-bootstrap kkp.example.com
+  echo "$output$stderr"
+  [ "$status" -eq 0 ]
+  [[ "$stderr" == *"KKP cluster c1: machine controller up"* ]]
+  [[ "$stderr" == *"KKP cluster c1: waiting for operatingSystemManager (provisioning)"* ]]
+  [[ "$stderr" == *"KKP cluster c1: operating system manager up"* ]]
+  cat "$KKP_FAKE_LOG"
+  osm_up=$(first_line '/health 200 operatingSystemManager=HealthStatusUp$')
+  md=$(first_line '^POST /api/v2/projects/p1/clusters/[a-z0-9]*/machinedeployments 201$')
+  [ -n "$osm_up" ] && [ -n "$md" ]
+  [ "$md" -gt "$osm_up" ]
+  # and KKP said provisioning before: lo waited, it did not just happen to ask late
+  provisioning=$(first_line '/health 200 operatingSystemManager=HealthStatusProvisioning$')
+  [ -n "$provisioning" ] && [ "$provisioning" -lt "$osm_up" ]
+  [ "$(created machinedeployments)" = 2 ]
+}
+
+@test "a cluster without the operating system manager (KKP before 2.26, enableOperatingSystemManager: false) is not waited for" {
+  kkp_fake_stop
+  kkp_fake_start "$T/kkp-no-osm" "$TOKEN" --health-delay 0 --mc-delay 0 --delete-delay 0 --no-osm
+  write_spec
+  run --separate-stderr "$LO" provision --root "$P" --skip-bootstrap kkp.example.com
+  echo "$output$stderr"
+  [ "$status" -eq 0 ]
+  [[ "$stderr" == *"KKP cluster c1 runs no operating system manager (spec.enableOperatingSystemManager is false"* ]]
+  ! grep -q operatingSystemManager= "$KKP_FAKE_LOG"
+  [ "$(created machinedeployments)" = 2 ]
+}
+
+@test "a KKP preset is named in cluster.credential (KKP's CreateClusterSpec); an unknown one is KKP's 400" {
+  kkp_fake_stop
+  kkp_fake_start "$T/kkp-preset" "$TOKEN" --health-delay 0 --mc-delay 0 --delete-delay 0 --preset team-hetzner
+  write_spec
+  sed -i 's/^    caCert: kkp-ca.pem/&\n    preset: team-hetzner/' "$D/cluster.lok8s.yaml"
+  run --separate-stderr env -u HCLOUD_TOKEN "$LO" provision --root "$P" --skip-bootstrap --dry-run kkp.example.com
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"create: KKP cluster c1 in project p1 (datacenter hetzner-fsn1, Kubernetes 1.31.4, hetzner credentials of KKP preset team-hetzner)"* ]]
+  run --separate-stderr env -u HCLOUD_TOKEN "$LO" provision --root "$P" --skip-bootstrap kkp.example.com
+  echo "$output$stderr"
+  [ "$status" -eq 0 ]
+  [ "$(kkp_fake_state | jq -c '.clusters[0] | {credential, cloud: .spec.cloud}')" = '{"credential":"team-hetzner","cloud":{"dc":"hetzner-fsn1","hetzner":{}}}' ]
+  "$LO" destroy --root "$P" kkp.example.com 2>/dev/null
+  sed -i 's/preset: team-hetzner/preset: nobodys-preset/' "$D/cluster.lok8s.yaml"
+  run --separate-stderr "$LO" provision --root "$P" --skip-bootstrap kkp.example.com
+  [ "$status" -eq 1 ]
+  [[ "$stderr" == *"KKP API: POST /api/v2/projects/p1/clusters: HTTP 400 Bad Request: invalid credentials: can not find nobodys-preset preset"* ]]
 }

@@ -7,6 +7,7 @@
 
 load lib/tools
 load ../fake-kkp-api/fake_kkp
+load ../fake-kubehz-api/fake_kubehz
 bats_require_minimum_version 1.5.0
 
 setup() {
@@ -20,6 +21,7 @@ setup() {
 
 teardown() {
   kkp_fake_stop
+  kubehz_fake_stop
   rm -rf "$T"
 }
 
@@ -121,4 +123,43 @@ assert s["env"]["HCLOUD_TOKEN"] == "${{ secrets.HCLOUD_TOKEN }}", s["env"]' "$W"
   echo "$output"
   [ "$status" -eq 0 ]
   [[ "$output" == *"spec.kubehz.access is none: the cluster is not registered, nothing to claim"* ]]
+}
+
+@test "a domain registered with kubehz: provision registers it, the claim step writes its fingerprint to the job summary" {
+  command -v ssh-keygen >/dev/null || skip "ssh-keygen is not installed (openssh-client)"
+  : "${LO_FIXTURES:?LO_FIXTURES must point at tests/fixtures}"
+  # a committed KubeOne domain (kubeone is the recording fake) that opts into kubehz (the fake)
+  P="$T/checkout"
+  cp -r "$LO_FIXTURES/kubeone/project" "$P"
+  D="$P/clusters/k1.example.com"
+  ssh-keygen -q -t ed25519 -N '' -f "$T/k1"
+  jq --arg k "$T/k1.pub" '.access[0].publicKey = $k' "$D/.provider/inventory.json" > "$T/inv" && mv "$T/inv" "$D/.provider/inventory.json"
+  kubehz_fake_start "$T/kubehz" kubehz-token
+  printf '  bootstrap: []\n  kubehz:\n    access: registered\n    apiUrl: %s\n' "$KUBEHZ_FAKE_URL" >> "$D/cluster.lok8s.yaml"
+  mkdir -p "$T/bin"
+  ln -s "$(command -v kubectl)" "$T/bin/kubectl"
+  for b in "$LO_BIN"/kubectl-lo*; do ln -s "$b" "$T/bin/"; done
+  runner_path="$T/bin:$LO_SRC/tests/fakes/bin:/usr/bin:/bin"
+  export GITHUB_STEP_SUMMARY="$T/summary" KUBEONE_FAKE_LOG="$T/kubeone.log" KUBEONE_FAKE_STATE="$T/kubeone-state"
+  : > "$GITHUB_STEP_SUMMARY"
+  run env -C "$P" PATH="$runner_path" DOMAIN=k1.example.com HCLOUD_TOKEN=hc KUBEHZ_CA_CERT="$KUBEHZ_FAKE_CA" bash -e -c "$(step Provision)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  fp="$(ssh-keygen -E md5 -lf "$T/k1.pub" | awk '{print $2}' | sed 's/^MD5://')"
+  [ "$(kubehz_fake_state | jq -r '.clusters["k1.example.com"].fingerprint')" = "$fp" ]
+  [[ "$output" == *"fingerprint (and your Hetzner Cloud token): $fp"* ]]
+  run env -C "$P" PATH="$runner_path" DOMAIN=k1.example.com bash -e -c "$(step 'Claim fingerprint')"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(cat "$GITHUB_STEP_SUMMARY")" = "### Claim k1.example.com
+
+SSH key fingerprint for the kubehz dashboard's Claim page: \`$fp\`" ]
+  # a domain with no key: a warning annotation, the job does not fail
+  jq '.access[0].publicKey = "/nonexistent.pub"' "$D/.provider/inventory.json" > "$T/inv" && mv "$T/inv" "$D/.provider/inventory.json"
+  : > "$GITHUB_STEP_SUMMARY"
+  run env -C "$P" PATH="$runner_path" DOMAIN=k1.example.com bash -e -c "$(step 'Claim fingerprint')"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"::warning::k1.example.com has no SSH key to fingerprint"* ]]
+  [ ! -s "$GITHUB_STEP_SUMMARY" ]
 }

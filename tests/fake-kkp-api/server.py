@@ -13,7 +13,14 @@ uses, with state like the real one:
                                                             HealthStatusProvisioning until
                                                             --health-delay seconds after creation,
                                                             then HealthStatusUp (machineController
-                                                            --mc-delay seconds later)
+                                                            --mc-delay seconds later,
+                                                            operatingSystemManager another
+                                                            --osm-delay seconds later; with
+                                                            --no-osm it is not reported and the
+                                                            cluster's spec says
+                                                            enableOperatingSystemManager: false,
+                                                            as KKP before 2.26 did for a cluster
+                                                            without OSM)
   GET    /api/v2/projects/<p>/clusters/<id>/machinedeployments   list
   POST   /api/v2/projects/<p>/clusters/<id>/machinedeployments   create (409 when the name exists,
                                                             503 while the machine controller is down)
@@ -22,7 +29,11 @@ uses, with state like the real one:
 
 Every /api call needs "Authorization: Bearer <--token>" (401 otherwise) and a
 known project (403 otherwise). Bodies are checked the way KKP's decoder would
-(unknown top-level fields, missing name/version/datacenter/cloud: 400).
+(unknown top-level fields, missing name/version/datacenter/cloud: 400). A
+cluster may name a preset in cluster.credential (KKP's apiv1.Cluster field
+`credential`, see kubermatic/dashboard modules/api/pkg/api/v1/types.go); the
+fake knows the presets given with --preset and answers 400 "invalid
+credentials: ..." for any other, like KKP's SetCloudCredentials.
 Errors have KKP's shape: {"error": {"code": N, "message": "..."}}.
 
 Test controls (no auth, never part of KKP):
@@ -41,7 +52,8 @@ Test controls (no auth, never part of KKP):
   GET  /_fake/state    {"clusters": [...], "machinedeployments": {...},
                         "created": {"clusters": N, "machinedeployments": M}}
 
-Every request is logged to --log as "<METHOD> <path> <status>".
+Every request is logged to --log as "<METHOD> <path> <status>"; a /health
+answer adds " operatingSystemManager=<state>" (the order tests read).
 
 TLS: --cert/--key (PEM). The chosen port is written to --port-file.
 """
@@ -100,7 +112,8 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
         with open(self.world.args.log, "a") as f:
-            f.write("%s %s %d\n" % (self.command, self.path, status))
+            f.write("%s %s %d%s\n" % (self.command, self.path, status, getattr(self, "log_note", "")))
+        self.log_note = ""  # one handler serves every request of a kept-alive connection
 
     def error(self, status, message, headers=None):
         self.send(status, {"error": {"code": status, "message": message}}, headers)
@@ -187,7 +200,10 @@ class Handler(BaseHTTPRequestHandler):
         if len(rest) == 1:
             return self.cluster_item(cid, c)
         if len(rest) == 2 and rest[1] == "health" and self.command == "GET":
-            return self.send(200, self.health(c))
+            h = self.health(c)
+            if "operatingSystemManager" in h:
+                self.log_note = " operatingSystemManager=" + h["operatingSystemManager"]
+            return self.send(200, h)
         if len(rest) == 2 and rest[1] == "kubeconfig" and self.command == "GET":
             if self.health(c)["apiserver"] != "HealthStatusUp":
                 return self.error(409, "the cluster's API server is not running yet")
@@ -214,8 +230,12 @@ class Handler(BaseHTTPRequestHandler):
             if isinstance(cloud, dict):
                 for k in ("token", "secretAccessKey", "accessKeyID"):
                     cloud.pop(k, None)
+        if self.world.args.no_osm:
+            spec["enableOperatingSystemManager"] = False
         out = {"id": cid, "name": c["body"]["cluster"]["name"], "creationTimestamp": c["created"],
                "spec": spec, "status": {"version": spec.get("version"), "url": "https://%s.kkp.test:6443" % cid}}
+        if c["body"]["cluster"].get("credential"):  # the preset's name, never its values
+            out["credential"] = c["body"]["cluster"]["credential"]
         if c.get("deleted_at"):
             out["deletionTimestamp"] = c["deleted"]
         return out
@@ -241,7 +261,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(201, self.public(cid, w.clusters[cid]))
 
         ordered = lambda: sorted(w.clusters.items(), key=lambda kv: kv[1]["created_at"])
-        return self.collection(lambda: [self.public(k, v) for k, v in ordered()], check_cluster, create)
+        presets = self.world.args.preset
+        return self.collection(lambda: [self.public(k, v) for k, v in ordered()], lambda b: check_cluster(b, presets), create)
 
     def cluster_item(self, cid, c):
         self.body()
@@ -260,6 +281,9 @@ class Handler(BaseHTTPRequestHandler):
         mc = age >= self.world.args.health_delay + self.world.args.mc_delay
         h = {k: "HealthStatusUp" if up else "HealthStatusProvisioning" for k in CORE}
         h.update({k: "HealthStatusUp" if mc else "HealthStatusProvisioning" for k in OTHERS})
+        if not self.world.args.no_osm:
+            osm = age >= self.world.args.health_delay + self.world.args.mc_delay + self.world.args.osm_delay
+            h["operatingSystemManager"] = "HealthStatusUp" if osm else "HealthStatusProvisioning"
         return h
 
     def mds_collection(self, cid, c):
@@ -292,7 +316,7 @@ class Handler(BaseHTTPRequestHandler):
         return self.error(404, "unknown control " + path)
 
 
-def check_cluster(b):
+def check_cluster(b, presets):
     if not isinstance(b, dict) or set(b) - {"cluster", "nodeDeployment"} or not isinstance(b.get("cluster"), dict):
         return "body must be {\"cluster\": {...}}"
     c = b["cluster"]
@@ -310,6 +334,8 @@ def check_cluster(b):
     if len(providers) != 1:
         return "cluster.spec.cloud needs exactly one provider, got %s" % providers
     p = providers[0]
+    if c.get("credential") and c["credential"] not in presets:
+        return "invalid credentials: can not find %s preset" % c["credential"]
     if p == "hetzner" and not c.get("credential") and not cloud[p].get("token"):
         return "hetzner needs a token or a preset"
     return None
@@ -345,6 +371,9 @@ def main():
     ap.add_argument("--health-delay", type=float, default=2)
     ap.add_argument("--mc-delay", type=float, default=1)
     ap.add_argument("--delete-delay", type=float, default=2)
+    ap.add_argument("--osm-delay", type=float, default=0)
+    ap.add_argument("--no-osm", action="store_true")
+    ap.add_argument("--preset", action="append", default=[], help="a preset (credential) name KKP knows")
     args = ap.parse_args()
     Handler.world = World(args)
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
