@@ -29,6 +29,8 @@ void management_flags(cli::Options& o) {
 void status_flags(cli::Options& o) {
   cli::domain_flag(o);
   management_flags(o);
+  o.add_options()("remote", cli::boolean(),
+                  "Lo: the cluster on a VM from spec.provider (spec.remote.mode docker or ci; see README)");
 }
 
 void lifecycle_flags(cli::Options& o) {
@@ -75,6 +77,10 @@ Context context(const cli::Args& a) {
   Context c{std::move(ws),  std::move(domain),         a.has("dry-run"),     a.has("force"),
             a.verbosity(), a.get_duration("timeout"), a.get("kubeconfig"), a.get("context")};
   if (c.domain.spec.kind != SpecKind::Deploy) check_management_flags(c);  // a usage error first
+  c.remote = a.has("remote");
+  if (c.remote && c.domain.spec.kind != SpecKind::Lo && c.domain.spec.kind != SpecKind::Deploy)
+    throw UsageError("--remote is for Lo domains; " + c.domain.ref.name + " is of kind " + c.domain.spec.kindText,
+                     "drop --remote: a " + c.domain.spec.kindText + " cluster always gets its machines from spec.provider");
   if (c.domain.spec.kind == SpecKind::Lo) effective_spec(c.domain.spec);
   return c;
 }
@@ -86,6 +92,8 @@ Context cluster_of(Context c) {
   c.domain = load_domain(c.ws, ref);
   if (c.domain.spec.kind == SpecKind::Deploy) throw Error("clusterRef '" + ref + "' is itself a deployment domain");
   check_management_flags(c);
+  if (c.remote && c.domain.spec.kind != SpecKind::Lo)
+    throw UsageError("--remote is for Lo domains; " + ref + " is of kind " + c.domain.spec.kindText, "drop --remote");
   return c;
 }
 
@@ -174,9 +182,11 @@ int down(const cli::Args& a) {
 const cli::Command provision_command{
     .name = "provision",
     .summary = "Create a domain's cluster with its driver",
-    .usage = "[DOMAIN] [--dry-run] [--skip-bootstrap]",
+    .usage = "[DOMAIN] [--remote] [--dry-run] [--skip-bootstrap]",
     .about = "Create the cluster of a domain with its kind's driver, then run post-provision and apply\n"
-             "spec.bootstrap (kubectl lo bootstrap), unless the driver handled everything (exit 100).",
+             "spec.bootstrap (kubectl lo bootstrap), unless the driver handled everything (exit 100).\n"
+             "--remote (Lo): on a VM made by spec.provider; spec.remote.mode docker runs the cluster on the\n"
+             "VM's Docker daemon from here, ci provisions on the VM itself (rsync + ssh) and skips the local bootstrap.",
     .flags = provision_flags,
     .run = provision,
     .words = cli::Words::Domain,
@@ -185,7 +195,7 @@ const cli::Command provision_command{
 const cli::Command destroy_command{
     .name = "destroy",
     .summary = "Tear down a domain's cluster",
-    .usage = "[DOMAIN] [--dry-run]",
+    .usage = "[DOMAIN] [--remote] [--dry-run]",
     .about = "Tear down the cluster of a domain with its kind's driver. Shared registry mirrors stay.",
     .flags = lifecycle_flags,
     .run = destroy,
@@ -195,7 +205,7 @@ const cli::Command destroy_command{
 const cli::Command status_command{
     .name = "status",
     .summary = "Print a domain's cluster status",
-    .usage = "[DOMAIN]",
+    .usage = "[DOMAIN] [--remote]",
     .about = "Print the cluster status of a domain (Lo: Running or NotFound; Capi: the Cluster's phase\n"
              "or NotFound; KubeOne: Ready, NotReady or NotFound); a deployment domain reports the\n"
              "cluster of its clusterRef.",
@@ -217,7 +227,7 @@ const cli::Command kubeconfig_command{
 const cli::Command up_command{
     .name = "up",
     .summary = "Provision, bootstrap and start Tilt: the one-shot dev flow",
-    .usage = "[DOMAIN] [--dry-run] [--skip-bootstrap]",
+    .usage = "[DOMAIN] [--remote] [--dry-run] [--skip-bootstrap]",
     .about = "The one-shot dev flow: provision the cluster, bootstrap it, then start Tilt for the domain\n"
              "in the background (kubectl lo tilt up; a running one reloads its Tiltfile instead).",
     .flags = provision_flags,
@@ -228,7 +238,7 @@ const cli::Command up_command{
 const cli::Command down_command{
     .name = "down",
     .summary = "Stop Tilt and delete the cluster (shared registries stay)",
-    .usage = "[DOMAIN] [--dry-run]",
+    .usage = "[DOMAIN] [--remote] [--dry-run]",
     .about = "Stop Tilt, delete the cluster, keep the shared registry mirrors.",
     .flags = lifecycle_flags,
     .run = down,
