@@ -5,6 +5,7 @@
 #include "bootstrap/bootstrap.hpp"
 #include "commands.hpp"
 #include "driver.hpp"
+#include "remote.hpp"
 #include "lo/defaults.hpp"
 #include "lo/exec.hpp"
 #include "lo/fs.hpp"
@@ -82,6 +83,7 @@ Context context(const cli::Args& a) {
     throw UsageError("--remote is for Lo domains; " + c.domain.ref.name + " is of kind " + c.domain.spec.kindText,
                      "drop --remote: a " + c.domain.spec.kindText + " cluster always gets its machines from spec.provider");
   if (c.domain.spec.kind == SpecKind::Lo) effective_spec(c.domain.spec);
+  if (c.remote && c.domain.spec.kind == SpecKind::Lo) driver::check_remote_spec(c);
   return c;
 }
 

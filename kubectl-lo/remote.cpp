@@ -381,4 +381,6 @@ class RemoteLoDriver : public Driver {
 
 std::unique_ptr<Driver> remote_lo_driver() { return std::make_unique<RemoteLoDriver>(); }
 
+void check_remote_spec(const Context& c) { settings(c); }
+
 }  // namespace lo::driver

@@ -27,4 +27,8 @@ namespace lo::driver {
 
 std::unique_ptr<Driver> remote_lo_driver();
 
+// The spec's part of --remote (spec.provider.name, spec.remote.sync.*):
+// every error with file, line and field, before any driver runs.
+void check_remote_spec(const Context& c);
+
 }  // namespace lo::driver
