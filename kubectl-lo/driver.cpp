@@ -4,6 +4,7 @@
 #include "drivers/capi.hpp"
 #include "drivers/kkp.hpp"
 #include "drivers/kubeone.hpp"
+#include "remote.hpp"
 
 #include <unistd.h>
 
@@ -174,7 +175,7 @@ std::unique_ptr<Driver> driver_for(const Context& c) {
     throw Error("'" + c.domain.ref.name + "' is a deployment domain; it has no cluster of its own",
                 "deploy to it with 'kubectl lo deploy " + c.domain.ref.name + "'; manage the cluster of spec.clusterRef.domain (" +
                     s.clusterRefDomain.value_or("?") + ") instead");
-  if (s.kind == SpecKind::Lo) return std::make_unique<LoDriver>();
+  if (s.kind == SpecKind::Lo) return c.remote ? remote_lo_driver() : std::make_unique<LoDriver>();
   if (s.kind == SpecKind::Capi) return capi_driver();
   if (s.kind == SpecKind::KubeOne) return kubeone_driver();
   if (s.kind == SpecKind::Kkp) return kkp_driver();

@@ -40,6 +40,8 @@ struct Context {
   // --kubeconfig / --context: the management cluster of a Capi domain in
   // SaaS mode (no spec.managementCluster); refused for every other domain.
   std::optional<std::string> kubeconfig_flag, context_flag;
+  // --remote: a Lo cluster on a VM the domain's provider makes (remote.hpp).
+  bool remote = false;
   std::filesystem::path kubeconfig() const { return ws.kubeconfig_dir() / (domain.spec.name.value_or("cluster") + ".yaml"); }
 };
 

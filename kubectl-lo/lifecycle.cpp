@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "driver.hpp"
 #include "kubehz.hpp"
+#include "remote.hpp"
 #include "lo/defaults.hpp"
 #include "lo/exec.hpp"
 #include "lo/fs.hpp"
@@ -30,6 +31,8 @@ void management_flags(cli::Options& o) {
 void status_flags(cli::Options& o) {
   cli::domain_flag(o);
   management_flags(o);
+  o.add_options()("remote", cli::boolean(),
+                  "Lo: the cluster on a VM from spec.provider (spec.remote.mode docker or ci; see README)");
 }
 
 void lifecycle_flags(cli::Options& o) {
@@ -76,7 +79,12 @@ Context context(const cli::Args& a) {
   Context c{std::move(ws),  std::move(domain),         a.has("dry-run"),     a.has("force"),
             a.verbosity(), a.get_duration("timeout"), a.get("kubeconfig"), a.get("context")};
   if (c.domain.spec.kind != SpecKind::Deploy) check_management_flags(c);  // a usage error first
+  c.remote = a.has("remote");
+  if (c.remote && c.domain.spec.kind != SpecKind::Lo && c.domain.spec.kind != SpecKind::Deploy)
+    throw UsageError("--remote is for Lo domains; " + c.domain.ref.name + " is of kind " + c.domain.spec.kindText,
+                     "drop --remote: a " + c.domain.spec.kindText + " cluster always gets its machines from spec.provider");
   if (c.domain.spec.kind == SpecKind::Lo) effective_spec(c.domain.spec);
+  if (c.remote && c.domain.spec.kind == SpecKind::Lo) driver::check_remote_spec(c);
   return c;
 }
 
@@ -87,6 +95,8 @@ Context cluster_of(Context c) {
   c.domain = load_domain(c.ws, ref);
   if (c.domain.spec.kind == SpecKind::Deploy) throw Error("clusterRef '" + ref + "' is itself a deployment domain");
   check_management_flags(c);
+  if (c.remote && c.domain.spec.kind != SpecKind::Lo)
+    throw UsageError("--remote is for Lo domains; " + ref + " is of kind " + c.domain.spec.kindText, "drop --remote");
   return c;
 }
 
@@ -193,11 +203,13 @@ int down(const cli::Args& a) {
 const cli::Command provision_command{
     .name = "provision",
     .summary = "Create a domain's cluster with its driver",
-    .usage = "[DOMAIN] [--dry-run] [--skip-bootstrap]",
+    .usage = "[DOMAIN] [--remote] [--dry-run] [--skip-bootstrap]",
     .about = "Create the cluster of a domain with its kind's driver, then run post-provision, register it\n"
              "with kubehz (spec.kubehz.access registered or managed: pending, with its SSH key's MD5\n"
              "fingerprint for the dashboard's Claim page) and apply spec.bootstrap (kubectl lo bootstrap),\n"
-             "unless the driver handled everything (exit 100).",
+             "unless the driver handled everything (exit 100).\n"
+             "--remote (Lo): on a VM made by spec.provider; spec.remote.mode docker runs the cluster on the\n"
+             "VM's Docker daemon from here, ci provisions on the VM itself (rsync + ssh) and skips the local bootstrap.",
     .flags = provision_flags,
     .run = provision,
     .words = cli::Words::Domain,
@@ -206,7 +218,7 @@ const cli::Command provision_command{
 const cli::Command destroy_command{
     .name = "destroy",
     .summary = "Tear down a domain's cluster",
-    .usage = "[DOMAIN] [--dry-run]",
+    .usage = "[DOMAIN] [--remote] [--dry-run]",
     .about = "Tear down the cluster of a domain with its kind's driver, after deregistering it from kubehz\n"
              "(spec.kubehz.access registered or managed; needs KUBEHZ_TOKEN). Shared registry mirrors stay.",
     .flags = lifecycle_flags,
@@ -217,7 +229,7 @@ const cli::Command destroy_command{
 const cli::Command status_command{
     .name = "status",
     .summary = "Print a domain's cluster status",
-    .usage = "[DOMAIN]",
+    .usage = "[DOMAIN] [--remote]",
     .about = "Print the cluster status of a domain (Lo: Running or NotFound; Capi: the Cluster's phase\n"
              "or NotFound; KubeOne: Ready, NotReady or NotFound); a deployment domain reports the\n"
              "cluster of its clusterRef.",
@@ -239,7 +251,7 @@ const cli::Command kubeconfig_command{
 const cli::Command up_command{
     .name = "up",
     .summary = "Provision, bootstrap and start Tilt: the one-shot dev flow",
-    .usage = "[DOMAIN] [--dry-run] [--skip-bootstrap]",
+    .usage = "[DOMAIN] [--remote] [--dry-run] [--skip-bootstrap]",
     .about = "The one-shot dev flow: provision the cluster, bootstrap it, then start Tilt for the domain\n"
              "in the background (kubectl lo tilt up; a running one reloads its Tiltfile instead).",
     .flags = provision_flags,
@@ -250,7 +262,7 @@ const cli::Command up_command{
 const cli::Command down_command{
     .name = "down",
     .summary = "Stop Tilt and delete the cluster (shared registries stay)",
-    .usage = "[DOMAIN] [--dry-run]",
+    .usage = "[DOMAIN] [--remote] [--dry-run]",
     .about = "Stop Tilt, delete the cluster, keep the shared registry mirrors.",
     .flags = lifecycle_flags,
     .run = down,

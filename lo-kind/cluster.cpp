@@ -11,6 +11,7 @@
 #include "lo/fs.hpp"
 #include "lo/log.hpp"
 #include "lo/runner.hpp"
+#include "lo/ssh.hpp"
 #include "lo/yaml_json.hpp"
 
 namespace lo::kind {
@@ -22,6 +23,9 @@ struct Common {
   Workspace ws;
   Target target;
   bool dry_run = false;
+  // --tunnel: the cluster runs on a VM's Docker daemon (kubectl lo provision
+  // --remote, docker mode); its API is reached through an ssh tunnel.
+  std::optional<ssh::Target> tunnel;
 };
 
 void dry_run_flags(cli::Options& o) {
@@ -29,10 +33,36 @@ void dry_run_flags(cli::Options& o) {
   o.add_options()("dry-run", cli::boolean(), "print the exact ordered plan and change nothing");
 }
 
+// kubectl lo provision --remote (docker mode) passes these.
+void tunnel_flags(cli::Options& o) {
+  o.add_options()
+      ("tunnel", cli::text("USER@HOST[:PORT]"),
+       "the cluster is on this VM's Docker daemon (DOCKER_HOST=ssh://...): the kubeconfig goes through an ssh tunnel")
+      ("tunnel-key", cli::text("FILE", cli::Complete::File), "the private key for --tunnel");
+}
+
+void create_flags(cli::Options& o) {
+  dry_run_flags(o);
+  tunnel_flags(o);
+}
+
+void kubeconfig_flags(cli::Options& o) {
+  cli::domain_flag(o);
+  tunnel_flags(o);
+}
+
 Common setup(const cli::Args& a) {
   Workspace ws = find_workspace(a.get("root"));
   auto choice = choose_domain(ws, a.get("domain"), a.positionals(), false);
-  return Common{ws, load_target(ws, choice.domain), a.has("dry-run")};
+  Common c{ws, load_target(ws, choice.domain), a.has("dry-run"), std::nullopt};
+  if (auto dest = a.get("tunnel")) {
+    c.tunnel = ssh::parse_destination(*dest, "--tunnel");
+    c.tunnel->key = a.get("tunnel-key").value_or("");
+    c.tunnel->state = ssh::state_dir(ws, choice.domain);
+  } else if (a.get("tunnel-key")) {
+    throw UsageError("--tunnel-key needs --tunnel", "give --tunnel USER@HOST[:PORT] too, or drop --tunnel-key");
+  }
+  return c;
 }
 
 std::string trim(std::string s) {
@@ -95,18 +125,27 @@ void attach_nodes(Runner& run, const Target& t, bool created_now) {
 }
 
 // Writes the kubeconfig (0600) and returns its text; nullopt in a dry run
-// of a cluster that does not exist yet (the write is planned).
-std::optional<std::string> write_kubeconfig(Runner& run, const Target& t) {
+// of a cluster that does not exist yet (the write is planned). Through a
+// tunnel, the server is the tunnel's local end, and the tunnel is started.
+std::optional<std::string> write_kubeconfig(Runner& run, const Target& t, const std::optional<ssh::Target>& tunnel) {
   auto r = run.query({"kind", "get", "kubeconfig", "--name", t.cluster()});
   if (!r.ok()) {
     if (run.dry_run()) {
       run.plan_write("kubeconfig of cluster " + t.cluster(), t.kubeconfig(), fs::perms(0600));
+      if (tunnel) ssh::ensure_tunnel(run, *tunnel, "<port>", "<api_host>");
       return std::nullopt;
     }
     throw Error("kind get kubeconfig --name " + t.cluster() + " failed: " + trim(r.err));
   }
-  run.write_file("kubeconfig of cluster " + t.cluster(), t.kubeconfig(), r.out, fs::perms(0600));
-  return r.out;
+  std::string text = r.out;
+  std::optional<ssh::Tunnelled> via;
+  if (tunnel) {
+    via = ssh::tunnel_kubeconfig(text, "kind get kubeconfig --name " + t.cluster());
+    text = via->kubeconfig;
+  }
+  run.write_file("kubeconfig of cluster " + t.cluster(), t.kubeconfig(), text, fs::perms(0600));
+  if (via) ssh::ensure_tunnel(run, *tunnel, via->port, via->api_host);
+  return text;
 }
 
 bool same_content(const fs::path& path, const std::string& content) {
@@ -170,7 +209,7 @@ int create(const cli::Args& a) {
     run.change("create kind cluster " + t.cluster(), {"kind", "create", "cluster", "--name", t.cluster(), "--config", "-"}, o);
   }
   attach_nodes(run, t, !existed);
-  auto kubeconfig = write_kubeconfig(run, t);
+  auto kubeconfig = write_kubeconfig(run, t, c.tunnel);
   if (!kubeconfig) {
     ClusterObjects planned;  // the cluster kind would create
     apply_cluster_objects(run, t, planned);
@@ -213,7 +252,7 @@ int kubeconfig(const cli::Args& a) {
   Runner run(false, quiet);
   if (!cluster_exists(run, c.target.cluster()))
     throw Error("kind cluster " + c.target.cluster() + " does not exist", "create it with 'kubectl lo provision " + c.target.domain + "'");
-  write_kubeconfig(run, c.target);
+  write_kubeconfig(run, c.target, c.tunnel);
   std::cout << c.target.kubeconfig().string() << "\n";
   return kExitOk;
 }
@@ -227,7 +266,7 @@ const cli::Command create_command{
     .about = "Create the kind cluster of a Lo domain: its Docker network, the containerd certs.d tree,\n"
              "the cluster (skipped when it exists), nodes joined to the shared registry network, the\n"
              "kubeconfig (0600), and the registry and DNS ConfigMaps. Idempotent.",
-    .flags = dry_run_flags,
+    .flags = create_flags,
     .run = create,
     .words = cli::Words::Domain,
 };
@@ -259,7 +298,7 @@ const cli::Command kubeconfig_command{
     .usage = "[DOMAIN]",
     .about = "Write the kubeconfig of a Lo domain's kind cluster to .kubeconfig/<name>.yaml (0600)\n"
              "and print its path.",
-    .flags = cli::domain_flag,
+    .flags = kubeconfig_flags,
     .run = kubeconfig,
     .words = cli::Words::Domain,
 };
