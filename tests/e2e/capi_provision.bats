@@ -153,7 +153,7 @@ apply: HCloudMachineTemplate clusters/prod-gpu-large
 wait: Cluster clusters/prod phase Provisioned (timeout 15m)
 write: .kubeconfig/prod.yaml (0600) from Secret clusters/prod-kubeconfig
 wait: workload API /readyz (.kubeconfig/prod.yaml)
-bootstrap of prod.example.com (Capi): nothing to apply (spec.bootstrap is empty)
+# bootstrap of prod.example.com (Capi): nothing to apply (spec.bootstrap is empty)
 PLAN
 }
 

@@ -70,7 +70,7 @@ golden() {
 @test "ci mode: the plan is the run; the exact rsync and ssh commands; exit 100: bootstrap ran on the VM, not here" {
   run parity ci 8 kubectl-lo provision --remote --root "$P" 60.lok8s.dev
   [ "$status" -eq 0 ] || { echo "$output"; false; }
-  [[ "$(cat "$T/ci.run.out")" == *'driver handled the whole lifecycle (exit 100); skipping post-provision and bootstrap'* ]]
+  [[ "$(cat "$T/ci.run.out")" == *'driver handled the whole lifecycle (exit 100); skipping post-provision, kubehz and bootstrap'* ]]
   diff -u - "$T/ssh.log" <<LOG
 ssh: $SSH -- root@192.0.2.1 true
 ssh: $SSH -- root@192.0.2.1 kubectl-lo version
