@@ -1,103 +1,21 @@
 #include "drivers/kkp_api.hpp"
 
-#include "lo/error.hpp"
-#include "lo/json_decode.hpp"
-
 namespace lo::driver {
 
-std::string kkp_error_message(const std::string& body) {
-  std::string msg;
-  Json j = decode_json(body).value_or(Json());
-  if (j.is_object()) {
-    const Json* e = j.contains("error") && j["error"].is_object() ? &j["error"] : &j;
-    if (e->contains("message") && (*e)["message"].is_string()) msg = (*e)["message"].get<std::string>();
-  }
-  if (msg.empty()) msg = body.substr(0, body.find('\n'));
-  while (!msg.empty() && (msg.back() == ' ' || msg.back() == '\r')) msg.pop_back();
-  if (msg.size() > 300) msg = msg.substr(0, 300) + "...";
-  return msg;
+namespace {
+
+RestApiWords kkp_words(const KkpEndpoint& e) {
+  return {.api = "KKP API",
+          .token_name = "KKP_TOKEN",
+          .unauthorized = "KKP did not accept KKP_TOKEN; create a new service account token in the KKP project",
+          .forbidden = "the token's service account lacks the rights for this in the project (editor or owner)",
+          .failed = "KKP failed; run again (what KKP made anyway is found, not made twice), or look at KKP's API logs",
+          .unreachable = "is " + e.url + " reachable? (and, with a private CA, is spec.kkp.caCert or KKP_CA_CERT set?)"};
 }
 
-KkpApi::KkpApi(const KkpEndpoint& endpoint, Secret token, std::vector<std::string> also_redact) {
-  auto u = parse_server_url(endpoint.url);
-  if (endpoint.url.rfind("https://", 0) != 0 || !u)
-    throw Error("KKP API URL must use HTTPS: " + endpoint.url + " (" + endpoint.url_from + ")",
-                "plain HTTP would send KKP_TOKEN in the clear; give the https:// URL of the KKP dashboard");
-  base_ = endpoint.url;
-  secrets_.push_back(token);
-  for (auto& s : also_redact)
-    if (!s.empty()) secrets_.emplace_back(std::move(s));
-  KubeConfig cfg;
-  cfg.contextName = "kkp";
-  cfg.cluster.name = "kkp";
-  cfg.cluster.server = endpoint.url;
-  cfg.cluster.caPem = endpoint.ca_pem;
-  cfg.clusterFile = endpoint.ca_from.empty() ? endpoint.url_from : endpoint.ca_from;
-  cfg.user.name = "KKP_TOKEN";
-  cfg.user.field = "KKP_TOKEN";
-  cfg.user.token = std::move(token);
-  cfg.userFile = "KKP_TOKEN";
-  ClientOptions o;
-  o.max_in_flight = 2;
-  o.max_retries = 5;
-  o.retry_post = false;  // a create KKP may have made is found by name, never sent twice
-  o.backoff_base = std::chrono::milliseconds(500);
-  o.retry_after_max = std::chrono::seconds(120);
-  o.request_timeout = std::chrono::seconds(60);
-  client_ = std::make_unique<KubeClient>(std::move(cfg), o);
-}
+}  // namespace
 
-KkpApi::~KkpApi() = default;
-
-std::string KkpApi::redact(std::string text) const {
-  for (const auto& secret : secrets_) {
-    const std::string& s = secret.reveal();
-    if (s.size() < 4) continue;  // too short to tell from ordinary text
-    for (size_t at = text.find(s); at != std::string::npos; at = text.find(s, at + 10))
-      text.replace(at, s.size(), "<redacted>");
-  }
-  return text;
-}
-
-void KkpApi::fail(const std::string& method, const std::string& path, const Response& r) const {
-  std::string msg = redact(kkp_error_message(r.body));
-  std::string what = "KKP API: " + method + " " + path + ": HTTP " + std::to_string(r.status);
-  if (*http_reason(r.status)) what += std::string(" ") + http_reason(r.status);
-  if (!msg.empty()) what += ": " + msg;
-  std::string hint;
-  if (r.status == 401) hint = "KKP did not accept KKP_TOKEN; create a new service account token in the KKP project";
-  else if (r.status == 403) hint = "the token's service account lacks the rights for this in the project (editor or owner)";
-  else if (r.status == 429) hint = "KKP kept asking lo to slow down; try again later";
-  else if (r.status >= 500) hint = "KKP failed; run again (what KKP made anyway is found, not made twice), or look at KKP's API logs";
-  throw ApiError(r.status, http_reason(r.status), msg, Json(), what, hint);
-}
-
-std::optional<Json> KkpApi::call(const std::string& method, const std::string& path, const Json& body, bool absent_ok) {
-  Response r;
-  try {
-    r = client_->request(method, path, body.is_null() ? std::string() : body.dump(),
-                         body.is_null() ? std::string() : "application/json");
-  } catch (const ApiError& e) {
-    throw Error("KKP API: " + method + " " + path + ": " + redact(e.message()),
-                "is " + base_ + " reachable? (and, with a private CA, is spec.kkp.caCert or KKP_CA_CERT set?)");
-  }
-  if (r.status == 404 && absent_ok) return std::nullopt;
-  if (r.status < 200 || r.status > 299) fail(method, path, r);
-  if (r.body.find_first_not_of(" \r\n\t") == std::string::npos) return Json();
-  auto j = decode_json(r.body);
-  if (!j) throw Error("KKP API: " + method + " " + path + ": the answer is not JSON", "is " + base_ + " the KKP API?");
-  return *j;
-}
-
-std::string KkpApi::get_text(const std::string& path) {
-  Response r;
-  try {
-    r = client_->request("GET", path);
-  } catch (const ApiError& e) {
-    throw Error("KKP API: GET " + path + ": " + redact(e.message()));
-  }
-  if (r.status < 200 || r.status > 299) fail("GET", path, r);
-  return r.body;
-}
+KkpApi::KkpApi(const KkpEndpoint& endpoint, Secret token, std::vector<std::string> also_redact)
+    : RestApi(kkp_words(endpoint), endpoint, std::move(token), std::move(also_redact)) {}
 
 }  // namespace lo::driver
