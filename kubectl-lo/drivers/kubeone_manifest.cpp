@@ -139,6 +139,9 @@ void add_inventory(Json& m, Vars& vars, const Templates& t, const Json& inv, con
   if (!inv.is_object()) throw Error(Location{file, {}}, "is not a JSON object");
   Json access = inv.contains("access") && inv["access"].is_array() && !inv["access"].empty() ? inv["access"][0] : Json();
   std::string key = required_at(access, "privateKey", "access[0]", file);
+  // "~/..." as a provider may write it (the hetzner provider keeps the path as
+  // configured): KubeOne reads the file as named, so the home is filled in.
+  if (const char* home = std::getenv("HOME"); key.rfind("~/", 0) == 0 && home && *home) key = home + key.substr(1);
   const Json api = inv.value("api", Json::object());
   if (inv.contains("network") && inv["network"].is_object()) vars["NETWORK_ID"] = text_at(inv["network"], "id");
   Vars av = vars;
