@@ -68,15 +68,6 @@ struct Config {
   }
 };
 
-fs::path expand(const std::string& p, const fs::path& base) {
-  if (p.rfind("~/", 0) == 0) {
-    const char* home = std::getenv("HOME");
-    return fs::path(home ? home : "") / p.substr(2);
-  }
-  fs::path f(p);
-  return f.is_absolute() ? f : base / f;
-}
-
 // Hetzner's label values: 1-63 of [A-Za-z0-9._-], alphanumeric at both ends.
 bool label_value(const std::string& v) {
   if (v.empty() || v.size() > 63 || !std::isalnum(static_cast<unsigned char>(v.front())) ||
@@ -172,7 +163,7 @@ Config read_config(const Context& ctx) {
   Config c;
   Json j = p.config.value_or(Json::object());
   if (p.configRef) {
-    fs::path file = expand(*p.configRef, ctx.domain.ref.dir);
+    fs::path file = user_path(*p.configRef, ctx.domain.ref.dir);
     std::error_code ec;
     if (!fs::is_regular_file(file, ec))
       throw Error(Location{s.file, "spec.provider.configRef", s.line_of("spec.provider.configRef")},
@@ -206,7 +197,7 @@ Config read_config(const Context& ctx) {
                            ? c.public_key_file.substr(0, c.public_key_file.size() - 4)
                            : c.public_key_file + ".key";
   r.text("sshPrivateKeyFile", c.private_key_file);
-  c.public_key_path = expand(c.public_key_file, ctx.domain.ref.dir);
+  c.public_key_path = user_path(c.public_key_file, ctx.domain.ref.dir);
   if (j.contains("network")) {
     const Json& n = j["network"];
     if (!n.is_object()) throw Error(c.at("network"), "must be a map: {cidr: 10.0.0.0/16, subnet: 10.0.1.0/24}");
@@ -258,7 +249,7 @@ Config read_config(const Context& ctx) {
   std::string user_data;
   r.text("userData", user_data);
   if (!user_data.empty()) {
-    fs::path f = expand(user_data, ctx.domain.ref.dir);
+    fs::path f = user_path(user_data, ctx.domain.ref.dir);
     std::error_code ec;
     if (!fs::is_regular_file(f, ec)) throw Error(c.at("userData"), "points to a missing file: " + ctx.ws.show(f));
     c.user_data = read_file(f, 32 << 10);
@@ -282,7 +273,7 @@ Config read_config(const Context& ctx) {
     ca_path = e;
     c.endpoint.ca_from = e;
   } else if (!ca.empty()) {
-    ca_path = expand(ca, ctx.domain.ref.dir);
+    ca_path = user_path(ca, ctx.domain.ref.dir);
     c.endpoint.ca_from = ctx.ws.show(ca_path);
   }
   if (!ca_path.empty()) {

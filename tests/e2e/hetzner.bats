@@ -10,6 +10,7 @@
 # The real API is not reachable here: what is proven is lo against the fake.
 
 load ../fake-hcloud-api/fake_hcloud
+load lib/tools
 bats_require_minimum_version 1.5.0
 
 TOKEN="hcloud-secret-token-4f9a2c7e1b8d"
@@ -43,15 +44,36 @@ changes() { sed -n 's/^\(POST\|DELETE\|PUT\) \([^? ]*\).*/\1 \2/p' "$HCLOUD_FAKE
 
 created() { hcloud_fake_state | jq -c '.created'; }
 
-ALL_ONCE='{"ssh_keys":1,"networks":1,"placement_groups":1,"firewalls":1,"load_balancers":1,"servers":5,"volumes":1,"floating_ips":1}'
-
-@test "provision makes each labelled thing once; the inventory and kubeone.yaml match the golden files; status" {
+# The domain's status word.
+status_is() {
   run "$LO" status --root "$P" h1.example.com
-  [ "$output" = NotFound ]
-  run --separate-stderr provision
+  [ "$output" = "$1" ]
+}
+
+# A run that stops with MESSAGE in its errors.
+provision_fails() {
+  local message="$1"
+  shift
+  run --separate-stderr provision "$@"
+  echo "$output$stderr"
+  [ "$status" -eq 1 ]
+  [[ "$stderr" == *"$message"* ]]
+}
+
+# A run that leaves everything made once and the golden inventory.
+provision_completes() {
+  run --separate-stderr provision "$@"
   echo "$output$stderr"
   [ "$status" -eq 0 ]
   [ "$(created)" = "$ALL_ONCE" ]
+  diff -u "$LO_FIXTURES/hetzner/golden/h1.inventory.json" "$D/.provider/inventory.json"
+}
+
+ALL_ONCE='{"ssh_keys":1,"networks":1,"placement_groups":1,"firewalls":1,"load_balancers":1,"servers":5,"volumes":1,"floating_ips":1}'
+
+@test "provision makes each labelled thing once; the inventory and kubeone.yaml match the golden files; status" {
+  status_is NotFound
+  provision_completes
   # Everything carries the cluster's label; servers their role.
   [ "$(hcloud_fake_state | jq '[del(.created)[][] | .labels["lok8s.dev/cluster"]] | unique')" = '[
   "h1"
@@ -69,59 +91,40 @@ ALL_ONCE='{"ssh_keys":1,"networks":1,"placement_groups":1,"firewalls":1,"load_ba
   # kubeone.yaml is the render of that inventory (the key's home filled in).
   diff -u "$D/.kubeone/kubeone.yaml" <("$LO" kubeone render --root "$P" h1.example.com)
   diff -u "$LO_FIXTURES/hetzner/golden/h1.kubeone.yaml" <(HOME=/home/ops "$LO" kubeone render --root "$P" h1.example.com)
+  go_tool kubeone-check
+  run "$GO_TOOL" "$D/.kubeone/kubeone.yaml"
+  [[ "$output" == *'ok KubeOneCluster/h1: 3 control-plane hosts, 1 static workers, 1 dynamic worker pools'* ]]
   grep -qx 'argv: apply --manifest kubeone.yaml --auto-approve' "$KUBEONE_FAKE_LOG"
-  run "$LO" status --root "$P" h1.example.com
-  [ "$output" = Ready ]
+  status_is Ready
 }
 
 @test "a re-run creates nothing twice and changes nothing" {
   provision >/dev/null 2>&1
   before=$(changes | wc -l)
-  run --separate-stderr provision
-  echo "$output$stderr"
-  [ "$status" -eq 0 ]
+  provision_completes
   [[ "$stderr" == *'server h1-cp-2 exists (id 2)'* ]]
   [[ "$stderr" == *'load balancer h1-api exists (id 1)'* ]]
   [ "$(changes | wc -l)" -eq "$before" ]
-  [ "$(created)" = "$ALL_ONCE" ]
-  diff -u "$LO_FIXTURES/hetzner/golden/h1.inventory.json" "$D/.provider/inventory.json"
 }
 
 @test "a run interrupted halfway is completed by the next" {
   # The third server is refused (a POST is never sent twice: the run stops).
   hcloud_fake_fault '{"method": "POST", "path": "/v1/servers", "after": 2, "status": 500}'
-  run --separate-stderr provision
-  echo "$output$stderr"
-  [ "$status" -eq 1 ]
-  [[ "$stderr" == *'Hetzner Cloud API: POST /servers: HTTP 500 Internal Server Error: injected failure'* ]]
+  provision_fails 'Hetzner Cloud API: POST /servers: HTTP 500 Internal Server Error: injected failure'
   [ "$(hcloud_fake_state | jq -r '[.servers[].name] | join(" ")')" = "h1-cp-1 h1-cp-2" ]
   [ ! -e "$D/.provider/inventory.json" ]
   [ ! -e "$KUBEONE_FAKE_LOG" ]
-  run "$LO" status --root "$P" h1.example.com
-  [ "$output" = Creating ]
-
-  run --separate-stderr provision
-  echo "$output$stderr"
-  [ "$status" -eq 0 ]
-  [ "$(created)" = "$ALL_ONCE" ]
+  status_is Creating
+  provision_completes
   [ "$(grep -c '^POST /v1/servers 201' "$HCLOUD_FAKE_LOG")" -eq 5 ]
-  diff -u "$LO_FIXTURES/hetzner/golden/h1.inventory.json" "$D/.provider/inventory.json"
 }
 
 @test "a failed action stops the run; the next one starts the server and goes on; status says Error meanwhile" {
   hcloud_fake_fault '{"method": "POST", "path": "/v1/servers", "after": 1, "action_error": true}'
-  run --separate-stderr provision
-  echo "$output$stderr"
-  [ "$status" -eq 1 ]
-  [[ "$stderr" == *'(create_server, server h1-cp-2) failed: injected action failure'* ]]
-  run "$LO" status --root "$P" h1.example.com
-  [ "$output" = Error ]
-  run --separate-stderr provision
-  echo "$output$stderr"
-  [ "$status" -eq 0 ]
+  provision_fails '(create_server, server h1-cp-2) failed: injected action failure'
+  status_is Error
+  provision_completes
   grep -q '^POST /v1/servers/2/actions/poweron 201' "$HCLOUD_FAKE_LOG"
-  [ "$(created)" = "$ALL_ONCE" ]
-  diff -u "$LO_FIXTURES/hetzner/golden/h1.inventory.json" "$D/.provider/inventory.json"
 }
 
 @test "429 waits Retry-After or RateLimit-Reset, 5xx on reads are retried, slow actions are waited for" {
@@ -130,31 +133,20 @@ ALL_ONCE='{"ssh_keys":1,"networks":1,"placement_groups":1,"firewalls":1,"load_ba
   hcloud_fake_fault '{"method": "GET", "path": "/v1/servers", "status": 503, "times": 2}'
   hcloud_fake_fault '{"method": "POST", "path": "/v1/load_balancers", "action_delay": 2}'
   start=$(date +%s)
-  run --separate-stderr provision -v=1
-  echo "$output$stderr"
-  [ "$status" -eq 0 ]
+  provision_completes -v=1
   [ $(($(date +%s) - start)) -ge 2 ]
   [[ "$stderr" == *'retrying GET /networks?label_selector='*'after 429 Too Many Requests'* ]]
   [[ "$stderr" == *'retrying POST /firewalls in '*' ms after 429 Too Many Requests'* ]]
   [[ "$stderr" == *'after 503 Service Unavailable'* ]]
   [ "$(grep -c '^POST /v1/firewalls 429' "$HCLOUD_FAKE_LOG")" -eq 1 ]
   [ "$(grep -c '^POST /v1/firewalls 201' "$HCLOUD_FAKE_LOG")" -eq 1 ]
-  [ "$(created)" = "$ALL_ONCE" ]
-  diff -u "$LO_FIXTURES/hetzner/golden/h1.inventory.json" "$D/.provider/inventory.json"
 }
 
 @test "a slow action outlasting --timeout: status says Creating; the next run waits for it" {
   hcloud_fake_fault '{"method": "POST", "path": "/v1/load_balancers", "action_delay": 4}'
-  run --separate-stderr provision --timeout=1s
-  echo "$output$stderr"
-  [ "$status" -eq 1 ]
-  [[ "$stderr" == *'(create_load_balancer, load balancer h1-api) is still running at the end of --timeout'* ]]
-  run "$LO" status --root "$P" h1.example.com
-  [ "$output" = Creating ]
-  run --separate-stderr provision
-  echo "$output$stderr"
-  [ "$status" -eq 0 ]
-  [ "$(created)" = "$ALL_ONCE" ]
+  provision_fails '(create_load_balancer, load balancer h1-api) is still running at the end of --timeout' --timeout=1s
+  status_is Creating
+  provision_completes
 }
 
 @test "destroy removes everything labelled, in dependency order, and the local state; a second destroy finds nothing" {
@@ -185,8 +177,7 @@ ORDER
   [ ! -e "$D/.provider" ]
   [ ! -e "$P/.kubeconfig/h1.yaml" ]
   grep -qx 'argv: reset --manifest kubeone.yaml --auto-approve' "$KUBEONE_FAKE_LOG"
-  run "$LO" status --root "$P" h1.example.com
-  [ "$output" = NotFound ]
+  status_is NotFound
   : > "$HCLOUD_FAKE_LOG"
   run "$LO" destroy --root "$P" h1.example.com
   [ "$status" -eq 0 ]

@@ -52,15 +52,16 @@ Test controls (no auth, never part of the API):
 Every request is logged to --log as "<METHOD> <path> <status>".
 TLS: --cert/--key (PEM). The chosen port is written to --port-file.
 """
-import argparse
 import ipaddress
 import json
 import os
-import ssl
+import sys
 import threading
 import time
 from urllib.parse import parse_qs, urlsplit
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fakes"))
+import https_fake  # noqa: E402
 
 RESOURCES = {
     "ssh_keys": "ssh_key",
@@ -144,58 +145,17 @@ class ApiError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    world = None
-
-    def log_message(self, fmt, *a):
-        pass
-
-    def write(self, status, body, headers=None):
+class Handler(https_fake.Handler):
+    def send_json(self, status, body, headers=None):
         data = b"" if body is None else json.dumps(body).encode()
-        if getattr(self, "delay_after", 0):
-            time.sleep(self.delay_after)
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("RateLimit-Limit", "3600")
-        self.send_header("RateLimit-Remaining", "3599")
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(data)
-        with open(self.world.args.log, "a") as f:
-            f.write("%s %s %d\n" % (self.command, self.path, status))
+        self.write(status, data, dict({"RateLimit-Limit": "3600", "RateLimit-Remaining": "3599"}, **(headers or {})))
 
     def error(self, status, code, message, headers=None):
-        self.write(status, {"error": {"code": code, "message": message, "details": {}}}, headers)
-
-    def read_body(self):
-        n = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(n) if n else b""
-        if not raw:
-            return None
-        try:
-            return json.loads(raw)
-        except ValueError:
-            return "not json"
+        self.send_json(status, {"error": {"code": code, "message": message, "details": {}}}, headers)
 
     def fault(self):
-        w = self.world
-        with w.lock:
-            for f in w.faults:
-                if f.get("times", 1) <= 0:
-                    continue
-                if f.get("method") and f["method"] != self.command:
-                    continue
-                if f.get("path") and f["path"] not in self.path:
-                    continue
-                if f.get("after", 0) > 0:  # let this many matching requests through first
-                    f["after"] -= 1
-                    continue
-                f["times"] = f.get("times", 1) - 1
-                return dict(f)
-        return None
+        with self.world.lock:
+            return https_fake.next_fault(self.world.faults, self.command, self.path)
 
     def handle_any(self):
         w = self.world
@@ -203,12 +163,11 @@ class Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         if url.path.startswith("/_fake/"):
             return self.control(url.path)
-        body = self.read_body()
+        body = self.body()
         f = self.fault() or {}
         if f.get("delay"):
             time.sleep(f["delay"])
-        auth = self.headers.get("Authorization", "")
-        token = auth[len("Bearer "):] if auth.startswith("Bearer ") else ""
+        token = self.token()
         if f.get("status"):
             headers = {}
             if "retry_after" in f:
@@ -228,7 +187,7 @@ class Handler(BaseHTTPRequestHandler):
                 status, answer = self.route(url, body, action_delay, f.get("action_error", False))
         except ApiError as e:
             return self.error(e.status, e.code, e.message)
-        self.write(status, answer)
+        self.send_json(status, answer)
 
     do_GET = do_POST = do_DELETE = do_PUT = handle_any
 
@@ -440,40 +399,18 @@ class Handler(BaseHTTPRequestHandler):
     # --- test controls ---------------------------------------------------------
     def control(self, path):
         w = self.world
-        b = self.read_body()
+        b = self.body()
         with w.lock:
             w.settle()
             if path == "/_fake/faults" and self.command == "POST" and isinstance(b, dict):
                 w.faults.append(b)
-                return self.write(200, {"faults": len(w.faults)})
+                return self.send_json(200, {"faults": len(w.faults)})
             if path == "/_fake/state" and self.command == "GET":
                 state = {r: list(v.values()) for r, v in w.items.items()}
                 state["created"] = w.created
-                return self.write(200, state)
-        return self.write(404, {"error": {"code": "not_found", "message": "no control " + path}})
-
-
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--cert", required=True)
-    ap.add_argument("--key", required=True)
-    ap.add_argument("--token", required=True)
-    ap.add_argument("--port-file", required=True)
-    ap.add_argument("--log", required=True)
-    ap.add_argument("--action-delay", type=float, default=0.3)
-    ap.add_argument("--max-per-page", type=int, default=50)
-    args = ap.parse_args()
-    Handler.world = World(args)
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    srv.daemon_threads = True
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(args.cert, args.key)
-    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
-    with open(args.port_file + ".tmp", "w") as f:
-        f.write(str(srv.server_address[1]))
-    os.rename(args.port_file + ".tmp", args.port_file)
-    srv.serve_forever()
+                return self.send_json(200, state)
+        return self.send_json(404, {"error": {"code": "not_found", "message": "no control " + path}})
 
 
 if __name__ == "__main__":
-    main()
+    https_fake.main(Handler, World, [("--action-delay", float, 0.3), ("--max-per-page", int, 50)])
