@@ -17,19 +17,6 @@
 namespace lo::kubehz {
 namespace fs = std::filesystem;
 
-namespace {
-
-fs::path expand(const std::string& p, const fs::path& base) {
-  if (p.rfind("~/", 0) == 0) {
-    const char* home = std::getenv("HOME");
-    return fs::path(home ? home : "") / p.substr(2);
-  }
-  fs::path f(p);
-  return f.is_absolute() ? f : base / f;
-}
-
-}  // namespace
-
 std::string md5_fingerprint(const std::string& text, const std::string& from) {
   if (text.find("PRIVATE KEY") != std::string::npos)
     throw Error(from + " is a private key", "give the public key (the .pub file beside it)");
@@ -81,14 +68,14 @@ std::pair<std::string, std::string> cluster_key(const Workspace& ws, const Loade
       continue;
     std::string k = j["access"][0]["publicKey"].get<std::string>();
     if (k.rfind("ssh-", 0) == 0 || k.rfind("ecdsa-", 0) == 0) return {k, shown + ": access[0].publicKey"};
-    fs::path f = expand(k, dir);
+    fs::path f = user_path(k, dir);
     return {read_key(f, shown + ": access[0].publicKey"), ws.show(f)};
   }
   const Spec& s = d.spec;
   for (const auto& [block, key] : {std::pair{&s.ssh, "publicKeyFile"}, std::pair{&s.hcloud, "sshPublicKeyFile"}}) {
     if (!*block || !(*block)->is_object() || !(*block)->contains(key) || !(**block)[key].is_string()) continue;
     std::string field = std::string(block == &s.ssh ? "spec.ssh." : "spec.hcloud.") + key;
-    fs::path f = expand((**block)[key].get<std::string>(), dir);
+    fs::path f = user_path((**block)[key].get<std::string>(), dir);
     return {read_key(f, s.file + ": " + field), ws.show(f)};
   }
   throw Error("no SSH public key for " + d.ref.name,

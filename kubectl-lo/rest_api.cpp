@@ -18,6 +18,28 @@ std::string api_error_message(const std::string& body) {
   return msg;
 }
 
+ClientOptions cloud_api_options() {
+  ClientOptions o;
+  o.max_in_flight = 2;
+  o.max_retries = 5;
+  o.retry_post = false;
+  o.backoff_base = std::chrono::milliseconds(500);
+  o.retry_after_max = std::chrono::seconds(120);
+  o.request_timeout = std::chrono::seconds(60);
+  return o;
+}
+
+std::function<std::string(long)> cloud_status_hints(std::string service, std::string unauthorized,
+                                                    std::string forbidden, std::string failed) {
+  return [=](long status) -> std::string {
+    if (status == 401) return unauthorized;
+    if (status == 403) return forbidden;
+    if (status == 429) return service + " kept asking lo to slow down; try again later";
+    if (status >= 500) return failed;
+    return {};
+  };
+}
+
 RestApi::RestApi(const ApiEndpoint& endpoint, ApiProfile profile, Secret token, std::vector<std::string> also_redact)
     : profile_(std::move(profile)) {
   auto u = parse_server_url(endpoint.url);

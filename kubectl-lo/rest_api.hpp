@@ -1,5 +1,5 @@
 // A small JSON-over-HTTPS API client for the services lo talks to besides
-// Kubernetes (the KKP REST API, the kubehz API): HTTPS only, an optional
+// Kubernetes (the KKP REST API, the Hetzner Cloud API, the kubehz API): HTTPS only, an optional
 // bearer token, an optional private CA.
 //
 // The transport is lo's Kubernetes client (lo/kube_client.hpp) pointed at the
@@ -56,6 +56,8 @@ class RestApi {
   // `text` with every secret lo sent replaced by <redacted>.
   std::string redact(std::string text) const;
 
+  const std::string& base() const { return base_; }
+
  private:
   [[noreturn]] void fail(const std::string& method, const std::string& path, const Response& r) const;
   Response send(const std::string& method, const std::string& path, const Json& body);
@@ -65,7 +67,16 @@ class RestApi {
   std::vector<Secret> secrets_;
 };
 
-// An error body {"error": {"code": 403, "message": "..."}} (KKP's), or any
+// A cloud API's client options (KKP, Hetzner): five retries from 500 ms,
+// Retry-After (or RateLimit-Reset) up to two minutes, and a POST never sent
+// twice after a 5xx or a lost answer (the caller finds what it made instead).
+ClientOptions cloud_api_options();
+
+// A cloud API's hints for an error answer: 401, 403, 429 and 5xx.
+std::function<std::string(long status)> cloud_status_hints(std::string service, std::string unauthorized,
+                                                           std::string forbidden, std::string failed);
+
+// An error body {"error": {"code": 403, "message": "..."}} (KKP's and Hetzner's), or any
 // JSON with a message, or the first line of text; at most 300 characters.
 std::string api_error_message(const std::string& body);
 

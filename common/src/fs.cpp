@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <random>
@@ -123,6 +124,15 @@ void write_file_in_place(const fs::path& path, std::string_view content, fs::per
   if (::ftruncate(fd, 0) != 0) fail("cannot truncate: ");
   if (const char* what = write_and_sync(fd, content, mode)) fail(what);
   if (::close(fd) != 0) throw Error(Location{path.string()}, std::string("cannot write: ") + std::strerror(errno));
+}
+
+fs::path user_path(const std::string& path, const fs::path& base) {
+  if (path.rfind("~/", 0) == 0) {
+    const char* home = std::getenv("HOME");
+    return fs::path(home ? home : "") / path.substr(2);
+  }
+  fs::path f(path);
+  return f.is_absolute() ? f : base / f;
 }
 
 std::string display_path(const fs::path& path, const fs::path& base) {

@@ -2,6 +2,7 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <ctime>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -43,29 +44,42 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
   return len;
 }
 
+// The value of header `key` (lower case, with the colon) in `line`, if it is that header.
+std::optional<std::string> header_value(const std::string& line, const std::string& key) {
+  if (line.size() <= key.size()) return std::nullopt;
+  std::string head = line.substr(0, key.size());
+  std::transform(head.begin(), head.end(), head.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (head != key) return std::nullopt;
+  std::string v = line.substr(key.size());
+  v.erase(0, v.find_first_not_of(" \t"));
+  return v;
+}
+
+// A whole number of seconds (Retry-After's delay-seconds, RateLimit-Reset's
+// Unix time); nullopt for anything else (an HTTP-date: lo's own backoff).
+std::optional<long> whole_number(const std::string& v) {
+  try {
+    size_t used = 0;
+    long n = std::stol(v, &used);
+    if (used > 0 && n >= 0) return n;
+  } catch (...) {
+  }
+  return std::nullopt;
+}
+
 size_t on_header(char* data, size_t size, size_t n, void* user) {
   auto* st = static_cast<CallState*>(user);
   size_t len = size * n;
   std::string line(data, len);
   if (line.rfind("HTTP/", 0) == 0) {
     st->t->retry_after.reset();
+    st->t->ratelimit_reset.reset();
     return len;
   }
-  static const std::string key = "retry-after:";
-  if (line.size() > key.size()) {
-    std::string head = line.substr(0, key.size());
-    std::transform(head.begin(), head.end(), head.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (head == key) {
-      std::string v = line.substr(key.size());
-      v.erase(0, v.find_first_not_of(" \t"));
-      try {
-        size_t used = 0;
-        long secs = std::stol(v, &used);
-        if (used > 0 && secs >= 0) st->t->retry_after = secs;
-      } catch (...) {
-        // an HTTP-date: fall back to our own backoff
-      }
-    }
+  if (auto v = header_value(line, "retry-after:")) {
+    if (auto secs = whole_number(*v)) st->t->retry_after = secs;
+  } else if (auto r = header_value(line, "ratelimit-reset:")) {
+    if (auto at = whole_number(*r)) st->t->ratelimit_reset = at;
   }
   return len;
 }
@@ -430,6 +444,10 @@ Response KubeClient::request(const std::string& method, const std::string& path,
       continue;
     } else if (Impl::retryable_status(t.status) && more && (!once || t.status == 429)) {
       wait = I.backoff(attempt);
+      // Without Retry-After, a 429 waits until RateLimit-Reset (the Hetzner
+      // Cloud API's way: the Unix time its budget refills).
+      if (!t.retry_after && t.status == 429 && t.ratelimit_reset)
+        t.retry_after = std::max<long>(0, *t.ratelimit_reset - static_cast<long>(std::time(nullptr)));
       if (t.retry_after) wait = std::chrono::milliseconds(
                                      std::min<long>(*t.retry_after, I.options.retry_after_max.count()) * 1000) +
                                  std::chrono::milliseconds(wait.count() / 8);

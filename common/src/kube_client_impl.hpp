@@ -54,6 +54,7 @@ struct Transfer {
   long status = 0;
   std::string body;  // whole body, or the error body of a streamed request
   std::optional<long> retry_after;  // seconds
+  std::optional<long> ratelimit_reset;  // RateLimit-Reset: when the budget refills (Unix seconds)
   std::string error;                // curl's error text (never holds secrets)
   bool stopped_by_sink = false;
   long millis = 0;

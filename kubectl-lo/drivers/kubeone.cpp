@@ -25,7 +25,7 @@ bool has_machines(const Context& c) {
 
 // The infrastructure provider of spec.provider.name, or nullptr when the
 // machines come from elsewhere: the spec names none, or names one lo cannot
-// find (the built-in hetzner is not in lo yet) while an inventory is there.
+// find while an inventory is there.
 std::unique_ptr<provider::Provider> infrastructure(const Context& c, bool say = true) {
   try {
     return provider::provider_for(c);
@@ -102,8 +102,11 @@ class KubeOneDriver : public Driver {
   std::string status(const Context& c) override {
     fs::path dir = work_dir(c.ws, c.domain);
     std::error_code ec;
+    auto infra = infrastructure(c, false);
+    // The machines first: none, still being made, or broken (the provider's word).
+    if (infra)
+      if (std::string st = infra->status(c); st == "NotFound" || st == "Creating" || st == "Error") return st;
     if (!fs::exists(dir / "kubeone.yaml", ec) || !find_program("kubeone")) return "NotFound";
-    if (auto infra = infrastructure(c, false); infra && infra->status(c) == "NotFound") return "NotFound";
     auto r = run(kubeone_argv(c, "status"), options(dir, false));
     return r.ok() ? "Ready" : "NotReady";
   }

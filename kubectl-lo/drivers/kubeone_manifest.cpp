@@ -139,6 +139,12 @@ void add_inventory(Json& m, Vars& vars, const Templates& t, const Json& inv, con
   if (!inv.is_object()) throw Error(Location{file, {}}, "is not a JSON object");
   Json access = inv.contains("access") && inv["access"].is_array() && !inv["access"].empty() ? inv["access"][0] : Json();
   std::string key = required_at(access, "privateKey", "access[0]", file);
+  // "~/..." as a provider may write it (the hetzner provider keeps the path as
+  // configured): KubeOne reads the file as named, so the home is filled in.
+  if (const char* home = std::getenv("HOME"); key.rfind("~/", 0) == 0 && home && *home) key = home + key.substr(1);
+  // A jump host: the first of access[0].bastions.
+  const Json bastions = access.is_object() ? access.value("bastions", Json::array()) : Json::array();
+  const Json bastion = bastions.is_array() && !bastions.empty() && bastions[0].is_object() ? bastions[0] : Json();
   const Json api = inv.value("api", Json::object());
   if (inv.contains("network") && inv["network"].is_object()) vars["NETWORK_ID"] = text_at(inv["network"], "id");
   Vars av = vars;
@@ -163,6 +169,8 @@ void add_inventory(Json& m, Vars& vars, const Templates& t, const Json& inv, con
     if (user.empty()) user = text_at(access, "user");
     hv["HOST_SSH_USER"] = user.empty() ? "root" : user;
     hv["HOST_SSH_KEY_FILE"] = key;
+    hv["HOST_BASTION"] = bastion.empty() ? "" : text_at(bastion, "host");
+    hv["HOST_BASTION_USER"] = bastion.empty() ? "" : text_at(bastion, "user");
     Json host = t.section("inventory.yaml", "host", hv);
     if (text_at(n, "role") == "control-plane") {
       cp.push_back(std::move(host));

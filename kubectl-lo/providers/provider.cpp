@@ -45,11 +45,12 @@ std::unique_ptr<Provider> provider_for(const Context& c) {
   const Spec& s = c.domain.spec;
   if (!s.provider.name) return nullptr;
   const std::string& name = *s.provider.name;
-  // Built-in providers are looked up here first, by name, once lo has one
-  // (hetzner is the next); every other name is an executable.
+  // The project's own executable first (it may stand in for a built-in),
+  // then the built-in providers, then an executable on PATH.
   std::string exe = "lo-provider-" + name;
   fs::path local = c.ws.root / ".lok8s" / "providers" / name / exe;
   if (::access(local.c_str(), X_OK) == 0) return external_provider(local);
+  if (name == "hetzner") return hetzner_provider();
   if (auto p = find_program(exe)) return external_provider(*p);
   throw Error(Location{s.file, "spec.provider.name", s.line_of("spec.provider.name")},
               "no infrastructure provider '" + name + "': lo has none built in by that name, and no executable " + exe +

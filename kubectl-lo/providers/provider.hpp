@@ -4,9 +4,11 @@
 // named by spec.provider.name; its config is spec.provider.config (inline)
 // or the file spec.provider.configRef names (relative to the domain folder).
 //
-// A built-in provider is a class behind this interface; a name without one
-// is served by an executable `lo-provider-<name>` found in
-// <root>/.lok8s/providers/<name>/ or on PATH, called as
+// A built-in provider is a class behind this interface (hetzner). A name is
+// served by, in this order: the project's executable
+// <root>/.lok8s/providers/<name>/lo-provider-<name> (it may stand in for a
+// built-in), the built-in of that name, an executable lo-provider-<name> on
+// PATH. An executable is called as
 //
 //   lo-provider-<name> validate|provision|destroy|output|status <domain> <cluster_yaml>
 //
@@ -64,5 +66,8 @@ void write_inventory(Provider& p, const Context& c, Runner& run);
 
 // The executable form (external.cpp), for provider_for.
 std::unique_ptr<Provider> external_provider(std::filesystem::path exe);
+
+// The built-in providers: hetzner (hetzner.cpp, the Hetzner Cloud API).
+std::unique_ptr<Provider> hetzner_provider();
 
 }  // namespace lo::provider

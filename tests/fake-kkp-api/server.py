@@ -57,15 +57,17 @@ answer adds " operatingSystemManager=<state>" (the order tests read).
 
 TLS: --cert/--key (PEM). The chosen port is written to --port-file.
 """
-import argparse
 import json
+import os
 import random
-import ssl
 import string
+import sys
 import threading
 import time
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fakes"))
+import https_fake  # noqa: E402
 
 CORE = ["apiserver", "etcd", "controller", "scheduler"]
 OTHERS = ["machineController", "cloudProviderInfrastructure", "userClusterControllerManager"]
@@ -85,13 +87,7 @@ def now_iso():
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    world = None
-
-    def log_message(self, fmt, *a):  # quiet stderr
-        pass
-
+class Handler(https_fake.Handler):
     # --- plumbing ---------------------------------------------------------
     def send(self, status, body=None, headers=None, raw=None, ctype="application/json"):
         data = raw if raw is not None else (b"" if body is None else json.dumps(body).encode())
@@ -100,52 +96,13 @@ class Handler(BaseHTTPRequestHandler):
             return
         self.write(status, data, headers, ctype)
 
-    def write(self, status, data, headers, ctype):
-        if getattr(self, "delay_after", 0):  # the change is made; the answer comes late
-            time.sleep(self.delay_after)
-            self.delay_after = 0
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(data)))
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(data)
-        with open(self.world.args.log, "a") as f:
-            f.write("%s %s %d%s\n" % (self.command, self.path, status, getattr(self, "log_note", "")))
-        self.log_note = ""  # one handler serves every request of a kept-alive connection
-
     def error(self, status, message, headers=None):
         self.send(status, {"error": {"code": status, "message": message}}, headers)
 
-    def body(self):
-        n = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(n) if n else b""
-        if not raw:
-            return None
-        try:
-            return json.loads(raw)
-        except ValueError:
-            return "not json"
-
-    def token(self):
-        a = self.headers.get("Authorization", "")
-        return a[len("Bearer "):] if a.startswith("Bearer ") else ""
-
     # --- fault injection ----------------------------------------------------
     def fault(self):
-        w = self.world
-        with w.lock:
-            for f in w.faults:
-                if f.get("times", 1) <= 0:
-                    continue
-                if f.get("method") and f["method"] != self.command:
-                    continue
-                if f.get("path") and f["path"] not in self.path:
-                    continue
-                f["times"] = f.get("times", 1) - 1
-                return dict(f)
-        return None
+        with self.world.lock:
+            return https_fake.next_fault(self.world.faults, self.command, self.path)
 
     def handle_any(self):
         w = self.world
@@ -360,33 +317,9 @@ def kubeconfig(c):
             "users:\n- name: admin\n  user:\n    token: fake-admin-token-of-%s\n") % (name, name, name, name, name, name)
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--cert", required=True)
-    ap.add_argument("--key", required=True)
-    ap.add_argument("--token", required=True)
-    ap.add_argument("--project", default="p1")
-    ap.add_argument("--port-file", required=True)
-    ap.add_argument("--log", required=True)
-    ap.add_argument("--health-delay", type=float, default=2)
-    ap.add_argument("--mc-delay", type=float, default=1)
-    ap.add_argument("--delete-delay", type=float, default=2)
-    ap.add_argument("--osm-delay", type=float, default=0)
-    ap.add_argument("--no-osm", action="store_true")
-    ap.add_argument("--preset", action="append", default=[], help="a preset (credential) name KKP knows")
-    args = ap.parse_args()
-    Handler.world = World(args)
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    srv.daemon_threads = True
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(args.cert, args.key)
-    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
-    with open(args.port_file + ".tmp", "w") as f:
-        f.write(str(srv.server_address[1]))
-    import os
-    os.rename(args.port_file + ".tmp", args.port_file)
-    srv.serve_forever()
-
-
 if __name__ == "__main__":
-    main()
+    https_fake.main(Handler, World, [("--project", str, "p1"), ("--health-delay", float, 2),
+                                     ("--mc-delay", float, 1), ("--delete-delay", float, 2),
+                                     ("--osm-delay", float, 0), ("--no-osm", {"action": "store_true"}),
+                                     ("--preset", {"action": "append", "default": [],
+                                                   "help": "a preset (credential) name KKP knows"})])

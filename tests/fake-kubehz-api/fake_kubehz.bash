@@ -10,29 +10,11 @@
 #   kubehz_fake_claim DOMAIN      the owner claims DOMAIN on the dashboard
 #   kubehz_fake_state             prints the fake's state (JSON)
 
-# shellcheck source=../e2e/lib/fake_https.bash
-source "${LO_SRC:?LO_SRC must point at the source tree}/tests/e2e/lib/fake_https.bash"
+source "$LO_SRC/tests/fakes/https_fake.bash"
 
-kubehz_fake_start() {
-  local dir="$1" token="$2" port
-  fake_https_cert "$dir"
-  KUBEHZ_FAKE_LOG="$dir/requests.log"
-  : > "$KUBEHZ_FAKE_LOG"
-  python3 "$LO_SRC/tests/fake-kubehz-api/server.py" --cert "$dir/server.pem" --key "$dir/server.key" \
-    --token "$token" --port-file "$dir/port" --log "$KUBEHZ_FAKE_LOG" 3>&- &
-  KUBEHZ_FAKE_PID=$!
-  port=$(fake_https_port "$dir" "the fake kubehz API") || return 1
-  KUBEHZ_FAKE_URL="https://127.0.0.1:$port"
-  KUBEHZ_FAKE_CA="$dir/ca.pem"
-  export KUBEHZ_FAKE_URL KUBEHZ_FAKE_CA KUBEHZ_FAKE_PID KUBEHZ_FAKE_LOG
-}
+kubehz_fake_start() { https_fake_start KUBEHZ "$1" "$2" "$LO_SRC/tests/fake-kubehz-api/server.py" ""; }
 
-kubehz_fake_stop() {
-  [ -n "${KUBEHZ_FAKE_PID:-}" ] || return 0
-  kill "$KUBEHZ_FAKE_PID" 2>/dev/null || true
-  wait "$KUBEHZ_FAKE_PID" 2>/dev/null || true
-  KUBEHZ_FAKE_PID=
-}
+kubehz_fake_stop() { https_fake_stop KUBEHZ; }
 
 kubehz_fake_post() {
   curl -sS --fail --cacert "$KUBEHZ_FAKE_CA" -X POST -H 'Content-Type: application/json' -d "$2" "$KUBEHZ_FAKE_URL/_fake/$1" >/dev/null

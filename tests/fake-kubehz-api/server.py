@@ -27,14 +27,15 @@ Every request but the test controls is logged to --log as "<METHOD> <path> <stat
 (whether it carried a bearer token; never the token).
 TLS: --cert/--key (PEM). The chosen port is written to --port-file.
 """
-import argparse
 import json
 import os
 import re
-import ssl
+import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fakes"))
+import https_fake  # noqa: E402
 
 FINGERPRINT = re.compile(r"^([0-9a-f]{2}:){15}[0-9a-f]{2}$")
 DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
@@ -49,52 +50,19 @@ class World:
         self.faults = []
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    world = None
-
-    def log_message(self, fmt, *a):
-        pass
+class Handler(https_fake.Handler):
+    log_controls = False  # the tests' own calls are not kubehz's traffic
 
     def send(self, status, body):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-        if self.path.startswith("/_fake/"):
-            return  # the tests' own calls are not kubehz's traffic
-        with open(self.world.args.log, "a") as f:
-            f.write("%s %s %d auth=%s\n" % (self.command, self.path, status, "yes" if self.token() else "no"))
+        self.log_note = " auth=%s" % ("yes" if self.token() else "no")
+        self.write(status, json.dumps(body).encode())
 
     def error(self, status, message):
         self.send(status, {"error": {"code": status, "message": message}})
 
-    def body(self):
-        n = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(n) if n else b""
-        try:
-            return json.loads(raw) if raw else None
-        except ValueError:
-            return "not json"
-
-    def token(self):
-        a = self.headers.get("Authorization", "")
-        return a[len("Bearer "):] if a.startswith("Bearer ") else ""
-
     def fault(self):
         with self.world.lock:
-            for f in self.world.faults:
-                if f.get("times", 1) <= 0:
-                    continue
-                if f.get("method") and f["method"] != self.command:
-                    continue
-                if f.get("path") and f["path"] not in self.path:
-                    continue
-                f["times"] = f.get("times", 1) - 1
-                return dict(f)
-        return None
+            return https_fake.next_fault(self.world.faults, self.command, self.path)
 
     def handle_any(self):
         w = self.world
@@ -159,25 +127,5 @@ class Handler(BaseHTTPRequestHandler):
         return self.error(404, "unknown control " + path)
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--cert", required=True)
-    ap.add_argument("--key", required=True)
-    ap.add_argument("--token", required=True, help="the KUBEHZ_TOKEN that may deregister")
-    ap.add_argument("--port-file", required=True)
-    ap.add_argument("--log", required=True)
-    args = ap.parse_args()
-    Handler.world = World(args)
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    srv.daemon_threads = True
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(args.cert, args.key)
-    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
-    with open(args.port_file + ".tmp", "w") as f:
-        f.write(str(srv.server_address[1]))
-    os.rename(args.port_file + ".tmp", args.port_file)
-    srv.serve_forever()
-
-
 if __name__ == "__main__":
-    main()
+    https_fake.main(Handler, World, [])
