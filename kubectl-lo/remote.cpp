@@ -295,7 +295,7 @@ class RemoteLoDriver : public Driver {
     if (c.dry_run) plan.emplace();
     Runner run(c.dry_run, c.dry_run ? std::cout : std::cerr);
     run.note("remote " + st.mode + " mode: the VM of " + c.domain.ref.name + " comes from provider " + infra->name());
-    run.step("provision", "the VM of " + c.domain.ref.name + " (provider " + infra->name() + ")", [&] { infra->provision(real); });
+    infra->provision(c);  // its own step: "run: lo-provider-<name> provision ..." or the built-in's plan
     std::optional<Json> inv;
     fs::path inv_file = provider::inventory_file(c.ws, c.domain);
     if (!c.dry_run || infra->status(real) != "NotFound") {
@@ -329,7 +329,7 @@ class RemoteLoDriver : public Driver {
     std::error_code ec;
     if (auto inv = read_inventory(c)) ssh::stop_tunnel(run, vm_of(c, &*inv));
     if (fs::exists(c.kubeconfig(), ec)) run.remove("kubeconfig", c.kubeconfig());
-    run.step("destroy", "the VM of " + c.domain.ref.name + " (provider " + infra->name() + ")", [&] { infra->destroy(real); });
+    infra->destroy(c);
     if (fs::path f = provider::inventory_file(c.ws, c.domain); fs::exists(f, ec)) run.remove("inventory", f);
     if (fs::path s = ssh::state_dir(c.ws, c.domain.ref.name); fs::exists(s, ec)) run.remove("the VM's ssh state", s);
   }

@@ -1,11 +1,10 @@
 // A provider served by an executable lo-provider-<name> (provider.hpp has
 // the calling convention).
-#include <iostream>
-
 #include "lo/error.hpp"
 #include "lo/exec.hpp"
 #include "lo/fs.hpp"
 #include "lo/log.hpp"
+#include "lo/runner.hpp"
 #include "providers/provider.hpp"
 
 namespace lo::provider {
@@ -18,8 +17,10 @@ class ExternalProvider : public Provider {
   explicit ExternalProvider(fs::path exe) : exe_(std::move(exe)) {}
   std::string name() const override { return exe_.filename().string(); }
 
-  // Under --dry-run every verb that may touch the cloud is printed, not run.
-  void validate(const Context& c) override { change("validate", c); }
+  // validate changes nothing (the contract), so a dry run runs it too: bad
+  // credentials stop the plan as they would stop the run. The verbs that
+  // may touch the cloud are steps: printed, not run, under --dry-run.
+  void validate(const Context& c) override { check("validate", call("validate", c, true)); }
   void provision(const Context& c) override { change("provision", c); }
   void destroy(const Context& c) override { change("destroy", c); }
 
@@ -77,12 +78,11 @@ class ExternalProvider : public Provider {
     return run(argv(verb, c), options(c, pass_stdout));
   }
 
+  // A step like any other ("run: <argv>"), so a plan lists the provider's
+  // calls exactly as its run records them.
   void change(const std::string& verb, const Context& c) {
-    if (c.dry_run) {
-      std::cout << "run: " << argv_to_display(argv(verb, c)) << "  (provider)\n";
-      return;
-    }
-    check(verb, call(verb, c, true));
+    Runner run(c.dry_run);
+    run.step("run", argv_to_display(argv(verb, c)), [&] { check(verb, call(verb, c, true)); });
   }
 
   void check(const std::string& verb, const ExecResult& r) const {

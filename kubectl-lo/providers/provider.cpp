@@ -60,7 +60,11 @@ std::unique_ptr<Provider> provider_for(const Context& c) {
 
 void write_inventory(Provider& p, const Context& c, Runner& run) {
   fs::path file = inventory_file(c.ws, c.domain);
-  if (run.dry_run()) {
+  // status and output read and change nothing: a dry run asks them too, so
+  // an inventory that would not change is no step of the plan, as it is
+  // none of the run. Machines not made yet: the plan cannot know their
+  // addresses.
+  if (run.dry_run() && p.status(c) == "NotFound") {
     run.plan_write("inventory of provider " + p.name(), file);
     return;
   }

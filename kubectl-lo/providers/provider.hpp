@@ -60,8 +60,9 @@ void check_inventory(const Json& inv, const std::string& shown);
 // that lo cannot find.
 std::unique_ptr<Provider> provider_for(const Context& c);
 
-// Runs `output`, checks it and writes it atomically to inventory_file (or
-// prints the step under --dry-run).
+// Runs `output`, checks it and writes it atomically to inventory_file
+// (unchanged: no step). Under --dry-run the same, unless `status` says
+// NotFound: then the write is planned.
 void write_inventory(Provider& p, const Context& c, Runner& run);
 
 // The executable form (external.cpp), for provider_for.

@@ -97,6 +97,7 @@ registered_project() {
   ssh-keygen -q -t ed25519 -N '' -C k1 -f "$T/keys/k1"
   FP="$(keygen_md5 "$T/keys/k1.pub")"
   jq --arg k "$T/keys/k1.pub" '.access[0].publicKey = $k' "$D/.provider/inventory.json" > "$T/inv" && mv "$T/inv" "$D/.provider/inventory.json"
+  cp "$D/.provider/inventory.json" "$T/k1.inventory.json"  # destroy removes it; the machines made elsewhere stay
   kubehz_fake_start "$T/kubehz" "$KHTOKEN"
   export KUBEHZ_CA_CERT="$KUBEHZ_FAKE_CA"
   kubehz_spec "$D/cluster.lok8s.yaml" registered
@@ -189,6 +190,7 @@ registration() { kubehz_fake_state | jq -c ".clusters[\"$1\"]"; }
   [[ "$stderr" == *"warning: kubehz: k1.example.com is not deregistered: KUBEHZ_TOKEN is not set"* ]]
   grep -qx 'argv: reset --manifest kubeone.yaml --auto-approve' "$KUBEONE_FAKE_LOG"
   [ "$(registration k1.example.com | jq -r .state)" = pending ]
+  cp "$T/k1.inventory.json" "$D/.provider/inventory.json"
   "$LO" provision --root "$P" --skip-bootstrap k1.example.com 2>/dev/null
   : > "$KUBEONE_FAKE_LOG"
   run --separate-stderr env KUBEHZ_TOKEN="$KHTOKEN" LO_STEP_LOG="$T/steps2" "$LO" destroy --root "$P" k1.example.com
@@ -250,10 +252,12 @@ registration() { kubehz_fake_state | jq -c ".clusters[\"$1\"]"; }
   export KUBEHZ_TOKEN="$KHTOKEN"
   out="$T/all-output"
   for v in 0 1 2 3 4 5 6 7 8 9 10; do
+    cp "$T/k1.inventory.json" "$D/.provider/inventory.json"
     "$LO" provision --root "$P" --skip-bootstrap -v=$v k1.example.com >>"$out" 2>&1
     "$LO" destroy --root "$P" --dry-run -v=$v k1.example.com >>"$out" 2>&1
     kubehz_fake_fault '{"method": "DELETE", "status": 403, "echo_token": true, "times": 1}'
     "$LO" destroy --root "$P" -v=$v k1.example.com >>"$out" 2>&1
+    cp "$T/k1.inventory.json" "$D/.provider/inventory.json"
     "$LO" provision --root "$P" --skip-bootstrap -v=$v k1.example.com >>"$out" 2>&1
     "$LO" destroy --root "$P" -v=$v k1.example.com >>"$out" 2>&1
   done

@@ -168,7 +168,7 @@ destroy t1.example.com $T1/cluster.lok8s.yaml" ]
   [ "$output" = NotFound ]
 }
 
-@test "a provider: a failing validate stops before anything is made; --dry-run prints the plan and runs nothing" {
+@test "a provider: a failing validate stops before anything is made, also a dry run; --dry-run prints the plan and runs only validate and status" {
   unset TEST_CLOUD_TOKEN
   run "$LO" provision --root "$P" --skip-bootstrap t1.example.com
   [ "$status" -eq 1 ]
@@ -176,13 +176,20 @@ destroy t1.example.com $T1/cluster.lok8s.yaml" ]
   [ "$(sed -n 's/^argv: //p' "$KUBEONE_FAKE_LOG")" = "validate t1.example.com $T1/cluster.lok8s.yaml" ]
   [ ! -e "$T/cloud" ]
 
+  # validate changes nothing, so the dry run runs it too, and stops the same way
+  rm "$KUBEONE_FAKE_LOG"
+  run "$LO" provision --root "$P" --dry-run --skip-bootstrap t1.example.com
+  [ "$status" -eq 1 ]
+  [[ "$output" == *'provider lo-provider-test validate failed (exit 1)'* ]]
+  export TEST_CLOUD_TOKEN=test-token
   rm "$KUBEONE_FAKE_LOG"
   run --separate-stderr "$LO" provision --root "$P" --dry-run --skip-bootstrap t1.example.com
   [ "$status" -eq 0 ]
-  [ ! -e "$KUBEONE_FAKE_LOG" ]
+  # a dry run asks only what changes nothing: validate, and status (to tell whether the inventory would change)
+  [ "$(sed -n 's/^argv: \([a-z]*\) .*/\1/p' "$KUBEONE_FAKE_LOG" | tr '\n' ' ')" = "validate status " ]
+  [ ! -e "$T/cloud" ]
   diff -u - <(printf '%s\n' "$output") <<PLAN
-run: $LO_SRC/tests/fakes/bin/lo-provider-test validate t1.example.com $T1/cluster.lok8s.yaml  (provider)
-run: $LO_SRC/tests/fakes/bin/lo-provider-test provision t1.example.com $T1/cluster.lok8s.yaml  (provider)
+run: $LO_SRC/tests/fakes/bin/lo-provider-test provision t1.example.com $T1/cluster.lok8s.yaml
 write: $T1/.provider/inventory.json (0644)  # inventory of provider lo-provider-test
 write: $T1/.kubeone/kubeone.yaml (0644)  # KubeOne manifest (from the inventory above)
 run: kubeone apply --manifest kubeone.yaml --auto-approve
