@@ -129,7 +129,8 @@ void write_file_in_place(const fs::path& path, std::string_view content, fs::per
 fs::path user_path(const std::string& path, const fs::path& base) {
   if (path.rfind("~/", 0) == 0) {
     const char* home = std::getenv("HOME");
-    return fs::path(home ? home : "") / path.substr(2);
+    // No home to fill in: the path as written, so an error names it so.
+    return home && *home ? fs::path(home) / path.substr(2) : fs::path(path);
   }
   fs::path f(path);
   return f.is_absolute() ? f : base / f;

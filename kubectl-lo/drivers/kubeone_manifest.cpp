@@ -141,7 +141,7 @@ void add_inventory(Json& m, Vars& vars, const Templates& t, const Json& inv, con
   std::string key = required_at(access, "privateKey", "access[0]", file);
   // "~/..." as a provider may write it (the hetzner provider keeps the path as
   // configured): KubeOne reads the file as named, so the home is filled in.
-  if (const char* home = std::getenv("HOME"); key.rfind("~/", 0) == 0 && home && *home) key = home + key.substr(1);
+  key = user_path(key, {}).string();
   // A jump host: the first of access[0].bastions.
   const Json bastions = access.is_object() ? access.value("bastions", Json::array()) : Json::array();
   const Json bastion = bastions.is_array() && !bastions.empty() && bastions[0].is_object() ? bastions[0] : Json();

@@ -32,8 +32,9 @@ void write_file_in_place(const std::filesystem::path& path, std::string_view con
 // paths the way a user standing in the project would type them.
 std::string display_path(const std::filesystem::path& path, const std::filesystem::path& base);
 
-// A path as a user writes it in a spec or config: "~/..." below $HOME, an
-// absolute path as is, anything else relative to `base`.
+// A path as a user writes it in a spec or config: "~/..." below $HOME (as
+// written when HOME is unset), an absolute path as is, anything else
+// relative to `base` (as written when `base` is empty).
 std::filesystem::path user_path(const std::string& path, const std::filesystem::path& base);
 
 // The names of the folders directly in `dir` whose names do not start with
